@@ -1,0 +1,163 @@
+# Porter's build: every stage of the book, its tools, its tests and exercises.
+#
+#   make                 build everything (every stage, the tools, the tests)
+#   make run             build the newest stage and start it on http://127.0.0.1:8080
+#   make test            build and run every test; CH=NN for one stage;
+#                        CH=NN SERVER=path runs chapter NN's tests against your own server
+#   make chNN            build one stage into build/chNN/server
+#   make book            refresh the code blocks in book.md from the sources
+#   make diff CH=NN      what chapter NN changed, as a unified diff from the stage before
+#   make exercise EX=NN-K DIR=path   check your solution to exercise K of chapter NN
+#   make CXX=clang++ …   the same with clang; SANITIZE=1 … with ASan and UBSan
+#
+# Output goes to build/ (g++), build/clang++/ (clang++), and a sanitize/
+# directory inside either for SANITIZE=1, so the builds never mix.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := all
+.DELETE_ON_ERROR:
+
+CXXFLAGS := -std=c++20 -Wall -Wextra -Werror -O2 -g
+DEPFLAGS = -MMD -MP
+LDFLAGS :=
+ifeq ($(SANITIZE),1)
+  CXXFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+  LDFLAGS += -fsanitize=address,undefined
+endif
+
+BUILD := build$(if $(filter-out g++,$(notdir $(CXX))),/$(notdir $(CXX)))$(if $(filter 1,$(SANITIZE)),/sanitize)
+
+# The stages: chapters/NN-slug, in order.
+STAGE_DIRS := $(sort $(wildcard chapters/[0-9][0-9]-*))
+stage_number = $(firstword $(subst -, ,$(notdir $(1))))
+STAGES := $(foreach d,$(STAGE_DIRS),$(call stage_number,$(d)))
+NEWEST := $(lastword $(STAGES))
+stage_dir = $(filter chapters/$(1)-%,$(STAGE_DIRS))
+
+# tests/unit/NN-name.cpp holds from chapter NN on; NN-MM-name.cpp until chapter MM.
+unit_tests_for = $(shell for f in tests/unit/[0-9]*.cpp; do [ -e "$$f" ] || continue; \
+    b=$$(basename "$$f"); from=$${b:0:2}; until=99; [[ $${b:3:3} =~ ^[0-9][0-9]-$$ ]] && until=$${b:3:2}; \
+    [[ ! $(1) < $$from && $(1) < $$until ]] && echo "$$f"; done)
+
+DOCTEST_H := /usr/include/doctest/doctest.h
+HARNESS_OBJS := $(BUILD)/tests/harness/harness.o $(BUILD)/tests/harness/main.o
+BLACKBOX_OBJS := $(patsubst tests/%.cpp,$(BUILD)/tests/%.o,$(wildcard tests/blackbox/*.cpp))
+TOOL_TEST_OBJS := $(patsubst tests/%.cpp,$(BUILD)/tests/%.o,$(wildcard tests/tools/*.cpp))
+
+EXERCISE_DIRS := $(sort $(wildcard exercises/[0-9][0-9]-*))
+EXERCISE_TESTS := $(foreach d,$(EXERCISE_DIRS),$(patsubst $(d)/%.cpp,$(BUILD)/$(d)/%,$(wildcard $(d)/test-*.cpp)))
+EXERCISE_SOLUTIONS := $(foreach d,$(EXERCISE_DIRS),$(BUILD)/$(d)/solution/server)
+
+.PHONY: all run test book diff exercise clean doctest $(addprefix ch,$(STAGES))
+
+all: $(foreach n,$(STAGES),$(BUILD)/ch$(n)/server $(if $(call unit_tests_for,$(n)),$(BUILD)/ch$(n)/unit)) \
+     $(BUILD)/tools/book $(BUILD)/tests/blackbox-tests $(BUILD)/tests/tool-tests \
+     $(EXERCISE_TESTS) $(EXERCISE_SOLUTIONS)
+
+# --- stages ------------------------------------------------------------------
+
+# $(1) = NN, $(2) = chapters/NN-slug
+define stage_rules
+ch$(1): $(BUILD)/ch$(1)/server
+
+$(BUILD)/ch$(1)/server: $(patsubst $(2)/%.cpp,$(BUILD)/ch$(1)/%.o,$(wildcard $(2)/*.cpp))
+	$(CXX) $(LDFLAGS) $$^ -o $$@
+
+$(BUILD)/ch$(1)/%.o: $(2)/%.cpp
+	@mkdir -p $$(@D)
+	$(CXX) $(CXXFLAGS) $(DEPFLAGS) -c $$< -o $$@
+
+# Unit tests see the stage's headers and link with all of it but main().
+$(BUILD)/ch$(1)/unit: $(patsubst tests/unit/%.cpp,$(BUILD)/ch$(1)/unit-tests/%.o,$(call unit_tests_for,$(1))) \
+                      $(filter-out %/main.o,$(patsubst $(2)/%.cpp,$(BUILD)/ch$(1)/%.o,$(wildcard $(2)/*.cpp))) \
+                      $(BUILD)/tests/harness/main.o
+	$(CXX) $(LDFLAGS) $$^ -o $$@
+
+$(BUILD)/ch$(1)/unit-tests/%.o: tests/unit/%.cpp | $(DOCTEST_H)
+	@mkdir -p $$(@D)
+	$(CXX) $(CXXFLAGS) $(DEPFLAGS) -I$(2) -c $$< -o $$@
+endef
+$(foreach d,$(STAGE_DIRS),$(eval $(call stage_rules,$(call stage_number,$(d)),$(d))))
+
+# --- tools and tests ---------------------------------------------------------
+
+$(BUILD)/tools/book: tools/book.cpp
+	@mkdir -p $(@D)
+	$(CXX) $(CXXFLAGS) $(DEPFLAGS) $(LDFLAGS) $< -o $@
+
+$(BUILD)/tests/%.o: tests/%.cpp | $(DOCTEST_H)
+	@mkdir -p $(@D)
+	$(CXX) $(CXXFLAGS) $(DEPFLAGS) -Itests/harness -c $< -o $@
+
+$(BUILD)/tests/blackbox-tests: $(BLACKBOX_OBJS) $(HARNESS_OBJS)
+	$(CXX) $(LDFLAGS) $^ -o $@
+
+$(BUILD)/tests/tool-tests: $(TOOL_TEST_OBJS) $(BUILD)/tests/harness/main.o
+	$(CXX) $(LDFLAGS) $^ -o $@
+
+# Each exercise: test-K.cpp against the shipped stage and the solution/ copy.
+define exercise_rules
+$(BUILD)/$(1)/test-%: $(BUILD)/$(1)/test-%.o $(HARNESS_OBJS)
+	$(CXX) $(LDFLAGS) $$^ -o $$@
+
+$(BUILD)/$(1)/test-%.o: $(1)/test-%.cpp | $(DOCTEST_H)
+	@mkdir -p $$(@D)
+	$(CXX) $(CXXFLAGS) $(DEPFLAGS) -Itests/harness -c $$< -o $$@
+
+$(BUILD)/$(1)/solution/server: $(patsubst $(1)/solution/%.cpp,$(BUILD)/$(1)/solution/%.o,$(wildcard $(1)/solution/*.cpp))
+	$(CXX) $(LDFLAGS) $$^ -o $$@
+
+$(BUILD)/$(1)/solution/%.o: $(1)/solution/%.cpp
+	@mkdir -p $$(@D)
+	$(CXX) $(CXXFLAGS) $(DEPFLAGS) -c $$< -o $$@
+endef
+$(foreach d,$(EXERCISE_DIRS),$(eval $(call exercise_rules,$(d))))
+
+# doctest is Debian's doctest-dev: installed here when missing and we are root.
+$(DOCTEST_H):
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "make: installing doctest-dev (the test framework) with apt-get"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq doctest-dev >/dev/null; \
+	else \
+	    echo "make: the tests need doctest: run 'sudo apt-get install doctest-dev'" >&2; exit 1; \
+	fi
+
+doctest: | $(DOCTEST_H)
+
+# --- what readers type -------------------------------------------------------
+
+PORT ?= 8080
+run: $(BUILD)/ch$(NEWEST)/server
+	@echo "Porter, stage $(NEWEST), on http://127.0.0.1:$(PORT)/ — try, in another terminal:"
+	@echo "  curl -v http://127.0.0.1:$(PORT)/"
+	@echo "  printf 'GET /hello HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n' | nc 127.0.0.1 $(PORT)"
+	@echo "Ctrl-C stops it."
+	@$(BUILD)/ch$(NEWEST)/server $(PORT)
+
+test: all
+	@BUILD='$(BUILD)' STAGES='$(STAGES)' CH='$(CH)' SERVER='$(SERVER)' bash tests/run.sh
+
+book: $(BUILD)/tools/book
+	$(BUILD)/tools/book book.md
+
+diff:
+	@[ -n "$(call stage_dir,$(CH))" ] || { echo "usage: make diff CH=NN (one of: $(STAGES))" >&2; exit 2; }
+	@previous=$$(for d in $(STAGE_DIRS); do [ "$$d" = "$(call stage_dir,$(CH))" ] && break; echo $$d; done | tail -n 1); \
+	 [ -n "$$previous" ] || { echo "chapter $(CH) is the first stage: nothing to compare with" >&2; exit 2; }; \
+	 diff -ruN "$$previous" "$(call stage_dir,$(CH))"; [ $$? -le 1 ]
+
+# make exercise EX=NN-K DIR=path: builds DIR/*.cpp and runs test K of chapter NN's exercises on it.
+EX_DIR = $(filter exercises/$(firstword $(subst -, ,$(EX)))-%,$(EXERCISE_DIRS))
+EX_TEST = $(BUILD)/$(EX_DIR)/test-$(lastword $(subst -, ,$(EX)))
+exercise:
+	@[ -n "$(EX_DIR)" ] && [ -f "$(EX_DIR)/test-$(lastword $(subst -, ,$(EX))).cpp" ] && [ -d "$(DIR)" ] || \
+	    { echo "usage: make exercise EX=NN-K DIR=path/to/your/stage (exercises: $(notdir $(EXERCISE_DIRS)))" >&2; exit 2; }
+	@$(MAKE) --no-print-directory $(EX_TEST)
+	@mkdir -p $(BUILD)/reader/$(EX)
+	$(CXX) $(CXXFLAGS) $(LDFLAGS) $(DIR)/*.cpp -o $(BUILD)/reader/$(EX)/server
+	PORTER_SERVER=$(BUILD)/reader/$(EX)/server PORTER_CHAPTER=$(firstword $(subst -, ,$(EX))) $(EX_TEST)
+
+clean:
+	rm -rf build
+
+-include $(shell find build -name '*.d' 2>/dev/null)
