@@ -9,8 +9,9 @@
 // chapter 04 on.)
 //
 // Not yet: reading a whole request, however it is split — chapter 02.
-// Not yet: closing with unread request bytes can make the kernel reset the
-//          connection before the client reads our answer — chapter 02.
+// Not yet: closing with request bytes still unread makes the kernel reset the
+//          connection (RST), which a client may report instead of our answer —
+//          chapter 02.
 // Not yet: any answer but 200 — chapters 02 and 03.
 // Not yet: a client that connects and sends nothing stalls everyone — chapter 05.
 #include <sys/socket.h>

@@ -35,9 +35,11 @@ bool is_field_value_char(char c) {
 }
 // #endregion char_classes
 
+// #region verdicts
 ParseResult invalid(int status) { return {ParseStatus::invalid, 0, status}; }
 ParseResult incomplete() { return {ParseStatus::incomplete, 0, 0}; }
 ParseResult complete(std::size_t consumed) { return {ParseStatus::complete, consumed, 0}; }
+// #endregion verdicts
 
 // Length of the run of characters at the start of `text` that pass `is_allowed`.
 std::size_t span_of(std::string_view text, bool (*is_allowed)(char)) {

@@ -104,11 +104,12 @@ bool send_all(const Fd& client, std::string_view bytes) {
 
 // #region close_gracefully
 // close(2) on a socket whose receive buffer still holds unread bytes makes
-// Linux send RST instead of FIN (RFC 1122 §4.2.2.13), and a client that gets
-// the RST may throw away our answer before reading it. So: shutdown(2) our
-// side, which sends FIN after the answer; drain what the client still sends,
-// until it closes too (recv returns 0); then close. Bounded in time and bytes,
-// because a client may never stop.
+// Linux send RST instead of FIN (RFC 1122 §4.2.2.13). The client then sees
+// "connection reset" where it expected the end of our answer: a client still
+// sending has its write fail, and some TCP stacks throw away received data on
+// RST, answer and all. So: shutdown(2) our side, which sends FIN after the
+// answer; drain what the client still sends until it closes too (recv returns
+// 0); then close. Bounded in time and bytes, because a client may never stop.
 void close_gracefully(Fd client) {
     using namespace std::chrono;
     ::shutdown(client.get(), SHUT_WR);  // ENOTCONN if the client reset: harmless

@@ -23,6 +23,7 @@ struct Case {
     int error = 0;  // for invalid
 };
 
+// #region every_split
 // Feeds `input` in every split: as the prefix of every length, and whole.
 ParseResult parse_in_every_split(const std::string& input, const Limits& limits, Request& request) {
     ParseResult settled{};
@@ -40,6 +41,7 @@ ParseResult parse_in_every_split(const std::string& input, const Limits& limits,
     }
     return parse_request(input, limits, request);
 }
+// #endregion every_split
 
 void check_case(const Case& c, const Limits& limits = Limits{}) {
     CAPTURE(c.label);
@@ -134,6 +136,7 @@ TEST_CASE("the conformance table: request line (RFC 9112 §3)") {
         check_case(c);
 }
 
+// #region field_table
 TEST_CASE("the conformance table: field lines (RFC 9112 §5, RFC 9110 §5.5)") {
     auto request_with = [](std::string field) { return "GET / HTTP/1.1\r\n" + field + "\r\n\r\n"; };
     for (const Case& c : std::vector<Case>{
@@ -155,6 +158,7 @@ TEST_CASE("the conformance table: field lines (RFC 9112 §5, RFC 9110 §5.5)") {
          })
         check_case(c);
 }
+// #endregion field_table
 
 TEST_CASE("limits: the request line (414) and the head (431), counted in bytes") {
     Limits limits{.max_request_line = 20, .max_header_bytes = 60};
