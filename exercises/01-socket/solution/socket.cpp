@@ -1,0 +1,121 @@
+// Sockets: the handful of calls between a port number and a connected client.
+//
+// Layer: I/O. Each function cites its man page and says what it does with
+// each error the kernel can hand back.
+#include "socket.hpp"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <string>
+#include <system_error>
+
+namespace porter {
+
+namespace {
+
+[[noreturn]] void throw_errno(const char* call) {
+    throw std::system_error(errno, std::generic_category(), call);
+}
+
+sockaddr_in loopback_address(std::uint16_t port) {
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(port);                     // network byte order:
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);   // big-endian on the wire
+    return address;
+}
+
+// "127.0.0.1:54321". inet_ntop(3) cannot fail here: the family is AF_INET and
+// the buffer holds the longest dotted quad. The port, like the address, comes
+// in network byte order.
+std::string format_address(const sockaddr_in& address) {
+    char host[INET_ADDRSTRLEN];
+    ::inet_ntop(AF_INET, &address.sin_addr, host, sizeof host);
+    return std::string(host) + ":" + std::to_string(ntohs(address.sin_port));
+}
+
+}  // namespace
+
+// #region listen
+Fd listen_on_loopback(std::uint16_t port) {
+    // socket(2): a TCP endpoint, not yet attached to any address. CLOEXEC keeps
+    // it from leaking into programs we might exec.
+    Fd listener(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    if (!listener.is_open()) throw_errno("socket");
+
+    // Without SO_REUSEADDR, restarting the server fails with EADDRINUSE for a
+    // minute or two: connections we closed linger in TIME_WAIT (tcp(7)) and
+    // still hold the port. The option lets us bind over them, never over a
+    // socket that is still listening.
+    int yes = 1;
+    if (::setsockopt(listener.get(), SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes) != 0)
+        throw_errno("setsockopt(SO_REUSEADDR)");
+
+    // bind(2): EADDRINUSE when another program listens on the port, EACCES for
+    // ports below 1024 without privilege. Both end the program: see main().
+    sockaddr_in address = loopback_address(port);
+    if (::bind(listener.get(), reinterpret_cast<sockaddr*>(&address), sizeof address) != 0)
+        throw_errno("bind");
+
+    // listen(2): from here the kernel completes TCP handshakes on its own and
+    // queues the connections until we accept() them. SOMAXCONN is the
+    // kernel's cap on that queue (net.core.somaxconn).
+    if (::listen(listener.get(), SOMAXCONN) != 0) throw_errno("listen");
+    return listener;
+}
+// #endregion listen
+
+std::uint16_t local_port(const Fd& socket) {
+    sockaddr_in address{};
+    socklen_t length = sizeof address;
+    if (::getsockname(socket.get(), reinterpret_cast<sockaddr*>(&address), &length) != 0)
+        throw_errno("getsockname");
+    return ntohs(address.sin_port);
+}
+
+// #region accept
+Fd accept_client(const Fd& listener, std::string& peer) {
+    for (;;) {
+        // accept4(2) takes the oldest finished handshake off the queue and
+        // gives it a descriptor of its own; the listener keeps listening. It
+        // also writes the client's address into `address`: a sockaddr_in, as
+        // the listener is IPv4. `length` goes in as the room we have and comes
+        // back as the size of the address (longer ones would be cut short).
+        sockaddr_in address{};
+        socklen_t length = sizeof address;
+        int client = ::accept4(listener.get(), reinterpret_cast<sockaddr*>(&address), &length, SOCK_CLOEXEC);
+        if (client >= 0) {
+            peer = format_address(address);
+            return Fd(client);
+        }
+        // EINTR: a signal arrived while we slept; nothing happened, so retry.
+        if (errno == EINTR) continue;
+        // ECONNABORTED: the client gave up before we got to it. EMFILE and
+        // ENFILE: out of descriptors, which one client at a time can't reach
+        // (chapter 09 handles it for real). Either way, report and go on.
+        std::perror("porter: accept");
+        return Fd();
+    }
+}
+// #endregion accept
+
+// #region send_all
+bool send_all(const Fd& client, std::string_view bytes) {
+    while (!bytes.empty()) {
+        // send(2) may take fewer bytes than asked (a signal, a full buffer).
+        // MSG_NOSIGNAL: writing to a connection the peer has closed would
+        // otherwise raise SIGPIPE, whose default action kills the whole server.
+        ssize_t sent = ::send(client.get(), bytes.data(), bytes.size(), MSG_NOSIGNAL);
+        if (sent < 0 && errno == EINTR) continue;
+        if (sent < 0) return false;  // EPIPE, ECONNRESET: the client is gone
+        bytes.remove_prefix(static_cast<std::size_t>(sent));
+    }
+    return true;
+}
+// #endregion send_all
+
+}  // namespace porter
