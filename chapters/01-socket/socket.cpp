@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <system_error>
+#include <thread>
 
 namespace porter {
 
@@ -20,13 +21,18 @@ namespace {
     throw std::system_error(errno, std::generic_category(), call);
 }
 
+// #region loopback_address
+// The address to bind: IPv4 127.0.0.1 and `port`. The numbers go in "network
+// byte order", big-endian, whatever this machine's order is: htons and htonl
+// convert (byteorder(3)).
 sockaddr_in loopback_address(std::uint16_t port) {
     sockaddr_in address{};
     address.sin_family = AF_INET;
-    address.sin_port = htons(port);                     // network byte order:
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);   // big-endian on the wire
+    address.sin_port = htons(port);
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     return address;
 }
+// #endregion loopback_address
 
 }  // namespace
 
@@ -37,23 +43,26 @@ Fd listen_on_loopback(std::uint16_t port) {
     Fd listener(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
     if (!listener.is_open()) throw_errno("socket");
 
-    // Without SO_REUSEADDR, restarting the server fails with EADDRINUSE for a
-    // minute or two: connections we closed linger in TIME_WAIT (tcp(7)) and
+    // Without SO_REUSEADDR, restarting the server fails with EADDRINUSE for
+    // about a minute: connections we closed linger in TIME_WAIT (tcp(7)) and
     // still hold the port. The option lets us bind over them, never over a
     // socket that is still listening.
     int yes = 1;
     if (::setsockopt(listener.get(), SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes) != 0)
         throw_errno("setsockopt(SO_REUSEADDR)");
 
-    // bind(2): EADDRINUSE when another program listens on the port, EACCES for
-    // ports below 1024 without privilege. Both end the program: see main().
+    // bind(2) takes a generic `sockaddr*`: each address family has its own
+    // struct, told apart by its first field, hence the cast. EADDRINUSE when
+    // another program listens on the port, EACCES for ports below 1024
+    // without privilege. Both end the program: see main().
     sockaddr_in address = loopback_address(port);
     if (::bind(listener.get(), reinterpret_cast<sockaddr*>(&address), sizeof address) != 0)
         throw_errno("bind");
 
     // listen(2): from here the kernel completes TCP handshakes on its own and
-    // queues the connections until we accept() them. SOMAXCONN is the
-    // kernel's cap on that queue (net.core.somaxconn).
+    // queues the connections until we accept() them. SOMAXCONN is a constant
+    // from <sys/socket.h> (4096 in current glibc); the kernel silently caps
+    // any queue length at /proc/sys/net/core/somaxconn.
     if (::listen(listener.get(), SOMAXCONN) != 0) throw_errno("listen");
     return listener;
 }
@@ -75,11 +84,15 @@ Fd accept_client(const Fd& listener) {
         int client = ::accept4(listener.get(), nullptr, nullptr, SOCK_CLOEXEC);
         if (client >= 0) return Fd(client);
         // EINTR: a signal arrived while we slept; nothing happened, so retry.
+        // (This program installs no signal handlers, so it is defensive.)
         if (errno == EINTR) continue;
-        // ECONNABORTED: the client gave up before we got to it. EMFILE and
-        // ENFILE: out of descriptors, which one client at a time can't reach
-        // (chapter 09 handles it for real). Either way, report and go on.
         std::perror("porter: accept");
+        // EMFILE, ENFILE: out of descriptors, this process's (ulimit -n) or
+        // the whole system's. The connection stays queued, so accepting again
+        // at once fails again: without a pause the loop would spin. Chapter
+        // 09 does better than sleeping.
+        if (errno == EMFILE || errno == ENFILE) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        // ECONNABORTED: the client gave up before we got to it. Go on.
         return Fd();
     }
 }
@@ -88,7 +101,9 @@ Fd accept_client(const Fd& listener) {
 // #region send_all
 bool send_all(const Fd& client, std::string_view bytes) {
     while (!bytes.empty()) {
-        // send(2) may take fewer bytes than asked (a signal, a full buffer).
+        // send(2) may take fewer bytes than asked: on this blocking socket,
+        // when a signal interrupts it partway (chapter 05's non-blocking
+        // sockets, whenever the kernel's buffer fills).
         // MSG_NOSIGNAL: writing to a connection the peer has closed would
         // otherwise raise SIGPIPE, whose default action kills the whole server.
         ssize_t sent = ::send(client.get(), bytes.data(), bytes.size(), MSG_NOSIGNAL);

@@ -21,7 +21,8 @@ Fd listen_on_loopback(std::uint16_t port);
 std::uint16_t local_port(const Fd& socket);
 
 // Blocks until a client connects and returns its socket, or an empty Fd when
-// this connection is lost before we could take it (the caller just moves on).
+// none could be taken this time (the client left first, or we are out of
+// descriptors): the caller just tries again.
 Fd accept_client(const Fd& listener);
 
 // Writes all of `bytes`, however many send(2) calls that takes. False when the

@@ -3,6 +3,7 @@
 // Layer: core; no system calls. Each parse_* function takes the input that is
 // left and returns a ParseResult: how many bytes it used and its verdict.
 //
+// #region policy
 // The policy, where the RFC leaves a choice:
 //   - Lines end in CR LF. A bare LF, which RFC 9112 §2.2 lets a recipient
 //     accept, is refused with 400: servers and proxies that disagree about
@@ -11,6 +12,7 @@
 //     whitespace between a field name and its colon (§5.1), no obs-fold (§5.2):
 //     each is refused with 400, never repaired.
 //   - Empty lines before the request line are skipped (§2.2).
+// #endregion policy
 #include "parser.hpp"
 
 namespace porter {
@@ -130,6 +132,7 @@ ParseResult parse_request(std::string_view input, const Limits& limits, Request&
 
     std::size_t position = 0;
     while (head.substr(position).starts_with("\r\n")) position += 2;  // §2.2
+    // A CR at the very end may be the first half of a CR LF: wait for the next byte.
     if (head.substr(position) == "\r") return out_of_head();
 
     ParseResult line = parse_request_line(head.substr(position), limits, request);
@@ -140,7 +143,7 @@ ParseResult parse_request(std::string_view input, const Limits& limits, Request&
     for (;;) {
         std::string_view rest = head.substr(position);
         if (rest.starts_with("\r\n")) return complete(position + 2);
-        if (rest.empty() || rest == "\r") return out_of_head();
+        if (rest.empty() || rest == "\r") return out_of_head();  // the end, or half of it
         ParseResult field = parse_field_line(rest, request);
         if (field.status == ParseStatus::incomplete) return out_of_head();
         if (field.status == ParseStatus::invalid) return field;

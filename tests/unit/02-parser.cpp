@@ -44,7 +44,7 @@ ParseResult parse_in_every_split(const std::string& input, const Limits& limits,
 // #endregion every_split
 
 void check_case(const Case& c, const Limits& limits = Limits{}) {
-    CAPTURE(c.label);
+    CAPTURE(std::string(c.label));
     Request request;
     ParseResult result = parse_in_every_split(c.input, limits, request);
     CHECK(result.status == c.status);

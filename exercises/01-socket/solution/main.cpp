@@ -90,7 +90,7 @@ void serve(Fd client, std::string_view peer, std::uint64_t connection) {
     ssize_t received;
     do {
         received = ::recv(client.get(), request, sizeof request, 0);
-    } while (received < 0 && errno == EINTR);
+    } while (received < 0 && errno == EINTR);  // defensive: no handlers are installed
     // 0 is end of file: the client closed without asking anything. Negative is
     // an error such as ECONNRESET. Neither deserves an answer.
     if (received <= 0) return;
@@ -109,8 +109,10 @@ int main(int argc, char** argv) {
         return 2;
     }
     Fd listener;
+    std::uint16_t port = 0;
     try {
         listener = listen_on_loopback(options->port);
+        port = local_port(listener);
     } catch (const std::system_error& error) {
         std::fprintf(stderr, "porter: cannot listen on 127.0.0.1:%u: %s\n",
                      unsigned{options->port}, error.what());
@@ -118,7 +120,7 @@ int main(int argc, char** argv) {
     }
     // Tests and scripts wait for this exact line, so it must leave the stdio
     // buffer now, not when the buffer happens to fill.
-    std::printf("listening on http://127.0.0.1:%u\n", unsigned{local_port(listener)});
+    std::printf("listening on http://127.0.0.1:%u\n", unsigned{port});
     std::fflush(stdout);
 
     // Every connection accepted counts, answered or not. 64 bits: at a

@@ -13,7 +13,11 @@
 // ROOT is used from chapter 04 on.)
 //
 // Not yet: routes, status codes beyond errors, Date, HEAD, what Host says — chapter 03.
-// Not yet: request bodies are read and thrown away by close_gracefully — chapter 07.
+// Not yet: request bodies are not read: close_gracefully discards up to 256 KiB
+//          or a second's worth, then closes anyway (and the kernel may reset) —
+//          chapter 07.
+// Not yet: a client that never closes its side holds us a second in
+//          close_gracefully, and everyone waits — chapter 05.
 // Not yet: a client that connects and sends nothing stalls everyone — chapter 05.
 #include <sys/socket.h>
 
@@ -102,7 +106,7 @@ ParseResult read_request(const Fd& client, const Limits& limits, std::string& in
         // `input` never grows past max_header_bytes plus one read.
         char bytes[4096];
         ssize_t received = ::recv(client.get(), bytes, sizeof bytes, 0);
-        if (received < 0 && errno == EINTR) continue;
+        if (received < 0 && errno == EINTR) continue;  // defensive: no handlers are installed
         if (received <= 0) return result;  // 0: end of file; <0: ECONNRESET and kin
         input.append(bytes, static_cast<std::size_t>(received));
     }
@@ -142,8 +146,10 @@ int main(int argc, char** argv) {
         return 2;
     }
     Fd listener;
+    std::uint16_t port = 0;
     try {
         listener = listen_on_loopback(options->port);
+        port = local_port(listener);
     } catch (const std::system_error& error) {
         std::fprintf(stderr, "porter: cannot listen on 127.0.0.1:%u: %s\n",
                      unsigned{options->port}, error.what());
@@ -151,7 +157,7 @@ int main(int argc, char** argv) {
     }
     // Tests and scripts wait for this exact line, so it must leave the stdio
     // buffer now, not when the buffer happens to fill.
-    std::printf("listening on http://127.0.0.1:%u\n", unsigned{local_port(listener)});
+    std::printf("listening on http://127.0.0.1:%u\n", unsigned{port});
     std::fflush(stdout);
 
     for (;;) {

@@ -17,8 +17,9 @@ namespace porter {
 
 // How much of a request head we accept. Every limit names its answer.
 struct Limits {
-    // Request line, without CRLF. Longer: 414. RFC 9112 §3 recommends
-    // supporting at least 8000 octets.
+    // Request line, without CRLF. Longer: 414, whichever part is long (a
+    // simplification: §3 would answer a long method 501). RFC 9112 §3
+    // recommends supporting at least 8000 octets.
     std::size_t max_request_line = 8 * 1024;
     // The whole head: request line, fields and the empty line. Longer: 431
     // (RFC 6585 §5). This also bounds the work one call can do.
