@@ -16,6 +16,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := all
 .DELETE_ON_ERROR:
+.SECONDARY:
 
 CXXFLAGS := -std=c++20 -Wall -Wextra -Werror -O2 -g
 DEPFLAGS = -MMD -MP
@@ -35,14 +36,24 @@ NEWEST := $(lastword $(STAGES))
 stage_dir = $(filter chapters/$(1)-%,$(STAGE_DIRS))
 
 # tests/unit/NN-name.cpp holds from chapter NN on; NN-MM-name.cpp until chapter MM.
+HASH := \#
 unit_tests_for = $(shell for f in tests/unit/[0-9]*.cpp; do [ -e "$$f" ] || continue; \
-    b=$$(basename "$$f"); from=$${b:0:2}; until=99; [[ $${b:3:3} =~ ^[0-9][0-9]-$$ ]] && until=$${b:3:2}; \
-    [[ ! $(1) < $$from && $(1) < $$until ]] && echo "$$f"; done)
+    b=$$(basename "$$f"); from=$${b:0:2}; until=100; [[ $${b:3:3} =~ ^[0-9][0-9]-$$ ]] && until=$${b:3:2}; \
+    (( 10$(HASH)$$from <= 10$(HASH)$(1) && 10$(HASH)$(1) < 10$(HASH)$$until )) && echo "$$f"; done)
 
 DOCTEST_H := /usr/include/doctest/doctest.h
 HARNESS_OBJS := $(BUILD)/tests/harness/harness.o $(BUILD)/tests/harness/main.o
 BLACKBOX_OBJS := $(patsubst tests/%.cpp,$(BUILD)/tests/%.o,$(wildcard tests/blackbox/*.cpp))
 TOOL_TEST_OBJS := $(patsubst tests/%.cpp,$(BUILD)/tests/%.o,$(wildcard tests/tools/*.cpp))
+
+# src/ is the library and the book's last stage; its demo example keeps the
+# stage contract, and the tests call it chapter 99.
+FINAL := 99
+SRC_OBJS := $(patsubst src/%.cpp,$(BUILD)/src/%.o,$(wildcard src/*.cpp))
+LIBPORTER := $(BUILD)/libporter.a
+EXAMPLES := $(notdir $(wildcard examples/*))
+EXAMPLE_BINS := $(addprefix $(BUILD)/examples/,$(EXAMPLES))
+DEMO := $(BUILD)/examples/demo
 
 EXERCISE_DIRS := $(sort $(wildcard exercises/[0-9][0-9]-*))
 EXERCISE_TESTS := $(foreach d,$(EXERCISE_DIRS),$(patsubst $(d)/%.cpp,$(BUILD)/$(d)/%,$(wildcard $(d)/test-*.cpp)))
@@ -52,6 +63,7 @@ EXERCISE_SOLUTIONS := $(foreach d,$(EXERCISE_DIRS),$(BUILD)/$(d)/solution/server
 
 all: $(foreach n,$(STAGES),$(BUILD)/ch$(n)/server $(if $(call unit_tests_for,$(n)),$(BUILD)/ch$(n)/unit)) \
      $(BUILD)/tools/book $(BUILD)/tests/blackbox-tests $(BUILD)/tests/tool-tests \
+     $(LIBPORTER) $(EXAMPLE_BINS) $(BUILD)/src/unit \
      $(EXERCISE_TESTS) $(EXERCISE_SOLUTIONS)
 
 # --- stages ------------------------------------------------------------------
@@ -78,6 +90,34 @@ $(BUILD)/ch$(1)/unit-tests/%.o: tests/unit/%.cpp | $(DOCTEST_H)
 	$(CXX) $(CXXFLAGS) $(DEPFLAGS) -I$(2) -c $$< -o $$@
 endef
 $(foreach d,$(STAGE_DIRS),$(eval $(call stage_rules,$(call stage_number,$(d)),$(d))))
+
+# --- src/: the library and its examples ---------------------------------------
+
+$(BUILD)/src/%.o: src/%.cpp
+	@mkdir -p $(@D)
+	$(CXX) $(CXXFLAGS) $(DEPFLAGS) -c $< -o $@
+
+$(LIBPORTER): $(SRC_OBJS)
+	ar rcs $@ $^
+
+# $(1) = the example's directory name
+define example_rules
+$(BUILD)/examples/$(1): $(patsubst examples/$(1)/%.cpp,$(BUILD)/examples/$(1).o/%.o,$(wildcard examples/$(1)/*.cpp)) $(LIBPORTER)
+	$(CXX) $(LDFLAGS) $$^ -pthread -o $$@
+
+$(BUILD)/examples/$(1).o/%.o: examples/$(1)/%.cpp
+	@mkdir -p $$(@D)
+	$(CXX) $(CXXFLAGS) $(DEPFLAGS) -Isrc -c $$< -o $$@
+endef
+$(foreach e,$(EXAMPLES),$(eval $(call example_rules,$(e))))
+
+$(BUILD)/src/unit: $(patsubst tests/unit/%.cpp,$(BUILD)/src/unit-tests/%.o,$(call unit_tests_for,$(FINAL))) \
+                   $(LIBPORTER) $(BUILD)/tests/harness/main.o
+	$(CXX) $(LDFLAGS) $^ -pthread -o $@
+
+$(BUILD)/src/unit-tests/%.o: tests/unit/%.cpp | $(DOCTEST_H)
+	@mkdir -p $(@D)
+	$(CXX) $(CXXFLAGS) $(DEPFLAGS) -Isrc -c $< -o $@
 
 # --- tools and tests ---------------------------------------------------------
 
@@ -127,15 +167,19 @@ doctest: | $(DOCTEST_H)
 # --- what readers type -------------------------------------------------------
 
 PORT ?= 8080
-run: $(BUILD)/ch$(NEWEST)/server
-	@echo "Porter, stage $(NEWEST), on http://127.0.0.1:$(PORT)/ — try, in another terminal:"
+run: $(DEMO)
+	@echo "Porter's demo on http://127.0.0.1:$(PORT)/ serving files from $(CURDIR) — try, in another terminal:"
 	@echo "  curl -v http://127.0.0.1:$(PORT)/"
-	@echo "  printf 'GET /hello HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n' | nc 127.0.0.1 $(PORT)"
+	@echo "  curl http://127.0.0.1:$(PORT)/echo/hello%20there"
+	@echo "  curl --data-binary @README.md http://127.0.0.1:$(PORT)/echo"
+	@echo "  curl -I http://127.0.0.1:$(PORT)/files/README.md"
+	@echo "  curl -N http://127.0.0.1:$(PORT)/count/5"
+	@echo "  printf 'GET / HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n' | nc 127.0.0.1 $(PORT)"
 	@echo "Ctrl-C stops it."
-	@$(BUILD)/ch$(NEWEST)/server $(PORT)
+	@$(DEMO) $(PORT) .
 
 test: all
-	@BUILD='$(BUILD)' STAGES='$(STAGES)' CH='$(CH)' SERVER='$(SERVER)' bash tests/run.sh
+	@BUILD='$(BUILD)' STAGES='$(STAGES)' FINAL='$(FINAL)' CH='$(CH)' SERVER='$(SERVER)' bash tests/run.sh
 
 book: $(BUILD)/tools/book
 	$(BUILD)/tools/book book.md

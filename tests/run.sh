@@ -2,8 +2,9 @@
 # Runs every check `make test` promises and ends with one line: N passed, M failed.
 #
 # Called by the Makefile with BUILD (the build directory), STAGES (the stage
-# numbers, oldest first), and optionally CH (one stage) and SERVER (a reader's
-# own binary, tested as chapter CH). Counts doctest test cases, plus one check
+# numbers, oldest first), FINAL (the number the tests give src/, the last
+# stage, served by examples/demo), and optionally CH (one stage, or "src") and
+# SERVER (a reader's own binary, tested as chapter CH). Counts doctest test cases, plus one check
 # for the book and two for each exercise test (fails on the stage as shipped,
 # passes on the solution). Keeps going after a failure so the count is whole.
 set -u
@@ -87,10 +88,15 @@ if [ -n "${SERVER:-}" ]; then
 else
     check "book.md matches the sources" "$BUILD/tools/book" --check book.md
     run_doctest "the book tool" env PORTER_BOOK_TOOL="$BUILD/tools/book" "$BUILD/tests/tool-tests"
+    [ "${CH:-}" != src ] || CH=$FINAL
     for n in $STAGES; do
         [ -z "${CH:-}" ] || [ "$((10#$CH))" -eq "$((10#$n))" ] || continue
         run_stage "$n"
     done
+    if [ -z "${CH:-}" ] || [ "$((10#$CH))" -eq "$FINAL" ]; then
+        run_doctest "src unit tests" "$BUILD/src/unit"
+        run_blackbox "$FINAL" "$BUILD/examples/demo"
+    fi
 fi
 
 echo

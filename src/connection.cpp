@@ -1,0 +1,507 @@
+// Connection: one client's HTTP/1.1 conversation, as a state machine.
+//
+// Layer: core; no system calls, no clock. See connection.hpp for the life of
+// a request. The rules, by where they live:
+//   - one request at a time: the next (pipelined) head is not parsed until the
+//     current response is finished, so answers go out in order (RFC 9112 §9.3.2);
+//   - after any error answer, close: the stream can't be trusted to say where
+//     the bad request ends, so we never resynchronise;
+//   - output above high water stops reading; below low water, streams resume.
+#include "connection.hpp"
+
+#include <algorithm>
+
+#include "semantics.hpp"
+
+namespace porter {
+
+namespace {
+
+constexpr std::size_t read_size = 64 * 1024;  // the most one receive() is offered
+
+// 1xx, 204 and 304 responses never have a body (RFC 9110 §6.4.1).
+bool may_have_body(int status) { return status >= 200 && status != 204 && status != 304; }
+
+CloseReason reason_for_error(int status) {
+    switch (status) {
+    case 408: return CloseReason::timeout;
+    case 413: case 414: case 431: return CloseReason::limit;
+    default: return CloseReason::parse_error;
+    }
+}
+
+std::string to_hex(std::size_t value) {
+    constexpr char digits[] = "0123456789abcdef";
+    std::string hex;
+    do {
+        hex.insert(hex.begin(), digits[value % 16]);
+        value /= 16;
+    } while (value != 0);
+    return hex;
+}
+
+}  // namespace
+
+std::string_view to_string(ConnectionState state) {
+    switch (state) {
+    case ConnectionState::idle: return "idle";
+    case ConnectionState::reading_head: return "reading_head";
+    case ConnectionState::reading_body: return "reading_body";
+    case ConnectionState::handling: return "handling";
+    case ConnectionState::draining: return "draining";
+    case ConnectionState::closed: return "closed";
+    }
+    return "?";
+}
+
+std::string_view to_string(CloseReason reason) {
+    switch (reason) {
+    case CloseReason::none: return "none";
+    case CloseReason::done: return "done";
+    case CloseReason::peer_closed: return "peer_closed";
+    case CloseReason::timeout: return "timeout";
+    case CloseReason::parse_error: return "parse_error";
+    case CloseReason::limit: return "limit";
+    case CloseReason::shutdown: return "shutdown";
+    case CloseReason::io_error: return "io_error";
+    }
+    return "?";
+}
+
+Connection::Connection(std::uint64_t id, const ConnectionOptions& options, const Clock& clock, Dispatcher& dispatcher)
+    : id_(id), options_(options), clock_(clock), dispatcher_(dispatcher),
+      state_since_(clock.now), last_progress_(clock.now) {}
+
+Connection::~Connection() {
+    if (state_ != ConnectionState::closed) close(CloseReason::io_error);
+}
+
+// --- input ---------------------------------------------------------------
+
+std::size_t Connection::input_room() const {
+    if (state_ == ConnectionState::closed || peer_done_) return 0;
+    if (state_ == ConnectionState::draining) return read_size;  // read, to discard
+    // Answers are piling up unread: take no more requests until the client
+    // reads; TCP's window then pushes back on it.
+    if (is_congested()) return 0;
+    if (state_ == ConnectionState::handling) {
+        // Pipelined requests wait while this one is answered; hold at most
+        // one more head's worth of them.
+        std::size_t waiting = input_.size() - start_;
+        std::size_t cap = options_.head.max_header_bytes;
+        return waiting >= cap ? 0 : cap - waiting;
+    }
+    return read_size;
+}
+
+void Connection::receive(std::string_view bytes) {
+    if (state_ == ConnectionState::closed || state_ == ConnectionState::draining) return;  // discarded
+    input_.append(bytes);
+    advance();
+}
+
+void Connection::receive_end() {
+    peer_done_ = true;
+    switch (state_) {
+    case ConnectionState::idle:
+        if (!output_pending()) close(CloseReason::peer_closed);
+        else closing_ = true;
+        break;
+    case ConnectionState::reading_head:
+    case ConnectionState::reading_body:
+        advance();  // the request can't complete now: a 400, unless it just did
+        break;
+    case ConnectionState::handling:
+        // A client may half-close after its request; it still reads the answer.
+        closing_ = true;
+        pending_reason_ = CloseReason::peer_closed;
+        break;
+    case ConnectionState::draining:
+        if (write_shut_) close(pending_reason_);
+        break;
+    case ConnectionState::closed: break;
+    }
+}
+
+// #region advance
+// Moves the conversation forward as far as the bytes at hand allow.
+void Connection::advance() {
+    if (advancing_) return;  // a handler answered inside dispatch(): the outer loop goes on
+    advancing_ = true;
+    for (;;) {
+        ConnectionState before = state_;
+        switch (state_) {
+        case ConnectionState::idle: start_request(); break;
+        case ConnectionState::reading_head: read_head(); break;
+        case ConnectionState::reading_body: read_body(); break;
+        case ConnectionState::handling:
+        case ConnectionState::draining:
+        case ConnectionState::closed: break;
+        }
+        if (state_ == before) break;
+    }
+    advancing_ = false;
+    compact_input();
+    if (state_ == ConnectionState::idle) release_buffers();
+}
+// #endregion advance
+
+void Connection::start_request() {
+    if (start_ == input_.size()) return;
+    // Not while a file is still due (its bytes must come before the next
+    // answer's), nor while answers are piling up unread.
+    if (file_ || sent_ + options_.high_water < output_.size()) return;
+    enter(ConnectionState::reading_head);
+    request_started_ = clock_.now;
+}
+
+void Connection::read_head() {
+    std::string_view unparsed(input_.data() + start_, input_.size() - start_);
+    ParseResult result = parse_request(unparsed, options_.head, request_);
+    switch (result.status) {
+    case ParseStatus::incomplete:
+        if (peer_done_) fail(400, CloseReason::parse_error);  // cut short by the client's FIN
+        return;
+    case ParseStatus::invalid:
+        fail(result.error, reason_for_error(result.error));
+        return;
+    case ParseStatus::complete:
+        // Move the head out of the input buffer, which pipelined bytes may
+        // grow (and move) while the request lives, and parse it again there,
+        // so the Request's views point at bytes that stay put.
+        head_.assign(unparsed.substr(0, result.consumed));
+        start_ += result.consumed;
+        parse_request(head_, options_.head, request_);
+        accept_head();
+        return;
+    }
+}
+
+// #region accept_head
+// A head has parsed: decide what it means for the body and the connection.
+void Connection::accept_head() {
+    if (int status = check_host(request_)) return fail(status, CloseReason::parse_error);
+    Framing framing = decide_body_framing(request_, options_.max_body_bytes);
+    if (framing.error) return fail(framing.error, reason_for_error(framing.error));
+    Expectation expected = classify_expectation(request_);
+    if (expected == Expectation::unsupported) return fail(417, CloseReason::parse_error);
+
+    head_only_ = request_.method == "HEAD";
+    if (!wants_keep_alive(request_) || requests_served_ + 1 >= options_.max_requests || shutting_down_)
+        closing_ = true;
+    if (framing.kind == BodyFraming::none) return dispatch();
+
+    if (expected == Expectation::continue_100) {
+        // RFC 9110 §10.1.1: the client waits for 100 before sending the body.
+        // If no handler wants it, let the router answer (404, 405 with
+        // Allow) without it, and close: the body may come anyway, unread.
+        if (!dispatcher_.wants_body(*this, request_)) {
+            closing_ = true;
+            return dispatch();
+        }
+        append_output("HTTP/1.1 100 Continue\r\n\r\n");
+    }
+    if (framing.kind == BodyFraming::chunked)
+        chunked_.emplace(ChunkedLimits{.max_body_bytes = options_.max_body_bytes});
+    body_left_ = framing.length;
+    request_.body.reserve(framing.length);  // at most max_body_bytes: checked above
+    last_progress_ = clock_.now;
+    enter(ConnectionState::reading_body);
+}
+// #endregion accept_head
+
+void Connection::read_body() {
+    std::string_view available(input_.data() + start_, input_.size() - start_);
+    if (!available.empty()) last_progress_ = clock_.now;
+    if (chunked_) {
+        ParseResult result = chunked_->decode(available, request_.body);
+        start_ += result.consumed;
+        if (result.status == ParseStatus::invalid) return fail(result.error, reason_for_error(result.error));
+        if (result.status == ParseStatus::complete) {
+            chunked_.reset();
+            return dispatch();
+        }
+    } else {
+        std::size_t take = static_cast<std::size_t>(std::min<std::uint64_t>(body_left_, available.size()));
+        request_.body.append(available.substr(0, take));
+        start_ += take;
+        body_left_ -= take;
+        if (body_left_ == 0) return dispatch();
+    }
+    if (peer_done_) fail(400, CloseReason::parse_error);  // the body can't be completed now
+}
+
+// #region dispatch
+void Connection::dispatch() {
+    enter(ConnectionState::handling);
+    exchange_ = std::make_shared<Exchange>();
+    exchange_->connection = this;
+    std::shared_ptr<Exchange> exchange = exchange_;  // the handler may finish it, and reset ours
+    Response response(exchange);
+    dispatcher_.dispatch(*this, request_, response);
+    // A handler that neither answered nor kept the response for later has
+    // forgotten the client: say so rather than leave it waiting.
+    if (exchange->connection == this && !exchange->decided && !exchange->deferred)
+        respond(500, "the handler sent no response\n", "text/plain; charset=utf-8");
+}
+// #endregion dispatch
+
+// --- answers --------------------------------------------------------------
+
+// An answer the connection gives on its own — a protocol error, a timeout, a
+// refused body — always followed by closing.
+void Connection::fail(int status, CloseReason reason) {
+    closing_ = true;
+    pending_reason_ = reason;
+    head_only_ = false;
+    std::string body = std::string(reason_phrase(status)) + "\n";
+    write_head(status, "text/plain; charset=utf-8", body.size());
+    append_output(body);
+    dispatcher_.finished(*this, request_, status, body.size(), std::chrono::duration_cast<Duration>(clock_.now - request_started_));
+    enter(ConnectionState::draining);
+}
+
+// #region write_head
+// The status line and fields (RFC 9112 §4, RFC 9110 §6.6.1 for Date). `length`
+// empty means a streamed body: chunked for 1.1, ended by closing for 1.0.
+void Connection::write_head(int status, std::string_view content_type, std::optional<std::uint64_t> length) {
+    if (!length && may_have_body(status) && request_.version == Version::http_1_0) closing_ = true;
+    std::string head = "HTTP/1.1 " + std::to_string(status) + " ";
+    head += reason_phrase(status);
+    head += "\r\nDate: " + clock_.date + "\r\n";
+    if (exchange_)
+        for (const auto& [name, value] : exchange_->fields) head += name + ": " + value + "\r\n";
+    if (may_have_body(status)) {
+        if (!content_type.empty()) head += "Content-Type: " + std::string(content_type) + "\r\n";
+        if (length) head += "Content-Length: " + std::to_string(*length) + "\r\n";
+        else if (request_.version == Version::http_1_1) head += "Transfer-Encoding: chunked\r\n";
+    }
+    // RFC 9112 §9.6: say so when closing; §9.3: a 1.0 client needs to be told
+    // the connection persists.
+    if (closing_) head += "Connection: close\r\n";
+    else if (request_.version == Version::http_1_0) head += "Connection: keep-alive\r\n";
+    head += "\r\n";
+    append_output(head);
+    response_started_ = true;
+    status_ = status;
+    body_bytes_ = 0;
+}
+// #endregion write_head
+
+bool Connection::respond(int status, std::string body, std::string_view content_type) {
+    if (!exchange_ || exchange_->decided) return false;
+    exchange_->decided = true;
+    write_head(status, content_type, body.size());
+    if (may_have_body(status) && !head_only_) append_output(body);  // HEAD: the length, not the bytes (RFC 9110 §9.3.2)
+    body_bytes_ = body.size();
+    finish_response();
+    return true;
+}
+
+bool Connection::respond_file(int status, FileBody body, std::string_view content_type) {
+    if (!exchange_ || exchange_->decided) return false;
+    exchange_->decided = true;
+    write_head(status, content_type, body.length);
+    body_bytes_ = body.length;
+    if (!head_only_ && body.length > 0) file_ = std::move(body);
+    finish_response();
+    return true;
+}
+
+bool Connection::stream_start(int status, std::string_view content_type) {
+    if (!exchange_ || exchange_->decided) return false;
+    exchange_->decided = true;
+    streaming_ = true;
+    write_head(status, content_type, std::nullopt);
+    return true;
+}
+
+bool Connection::stream_write(std::string_view bytes) {
+    if (!exchange_ || !streaming_) return false;
+    if (head_only_ || bytes.empty()) return true;  // an empty chunk would end the body
+    body_bytes_ += bytes.size();
+    if (request_.version == Version::http_1_1) {
+        append_output(to_hex(bytes.size()) + "\r\n");  // RFC 9112 §7.1: size in hex, data, CRLF
+        append_output(bytes);
+        append_output("\r\n");
+    } else {
+        append_output(bytes);
+    }
+    return true;
+}
+
+bool Connection::stream_end() {
+    if (!exchange_ || !streaming_) return false;
+    if (!head_only_ && request_.version == Version::http_1_1) append_output("0\r\n\r\n");  // last-chunk, no trailers
+    finish_response();
+    return true;
+}
+
+bool Connection::is_congested() const { return sent_ + options_.high_water < output_.size(); }
+
+// #region finish_response
+// The handler has handed over the whole response (it may not all be sent yet).
+void Connection::finish_response() {
+    exchange_->finished = true;
+    exchange_->connection = nullptr;  // later calls on kept handles do nothing
+    exchange_.reset();
+    ++requests_served_;
+    dispatcher_.finished(*this, request_, status_, body_bytes_, std::chrono::duration_cast<Duration>(clock_.now - request_started_));
+    streaming_ = response_started_ = false;
+    enter(closing_ ? ConnectionState::draining : ConnectionState::idle);
+    advance();  // a pipelined request may be waiting
+    dispatcher_.wake(*this);
+}
+// #endregion finish_response
+
+// --- output ---------------------------------------------------------------
+
+std::string_view Connection::output() const {
+    return std::string_view(output_).substr(sent_);
+}
+
+void Connection::sent(std::size_t bytes) {
+    sent_ += bytes;
+    last_progress_ = clock_.now;
+    if (sent_ == output_.size()) {
+        output_.clear();
+        sent_ = 0;
+    }
+    notify_drained();
+    if (state_ == ConnectionState::idle) advance();  // pipelined requests waited for room
+}
+
+FileBody* Connection::output_file() { return sent_ == output_.size() && file_ ? &*file_ : nullptr; }
+
+void Connection::sent_file(std::uint64_t bytes) {
+    file_->offset += bytes;
+    file_->length -= bytes;
+    last_progress_ = clock_.now;
+    if (file_->length == 0) file_.reset();  // closes the file
+    if (!file_ && state_ == ConnectionState::idle) advance();
+}
+
+bool Connection::wants_write_shutdown() const {
+    return state_ == ConnectionState::draining && !write_shut_ && !output_pending();
+}
+
+void Connection::write_shut_down() {
+    write_shut_ = true;
+    last_progress_ = clock_.now;  // the linger deadline counts from here
+    release_buffers();
+    if (peer_done_) close(pending_reason_);
+}
+
+void Connection::append_output(std::string_view bytes) {
+    if (!output_pending()) last_progress_ = clock_.now;  // the write deadline starts now
+    output_.append(bytes);
+}
+
+void Connection::notify_drained() {
+    if (output_.size() - sent_ < options_.low_water && exchange_ && exchange_->on_drain) {
+        auto callback = std::move(exchange_->on_drain);  // once; the writer may set it again
+        callback();
+    }
+}
+
+// --- time -----------------------------------------------------------------
+
+// #region deadline
+std::optional<TimePoint> Connection::deadline() const {
+    switch (state_) {
+    case ConnectionState::idle:
+        if (output_pending()) return last_progress_ + options_.write_timeout;
+        // A new connection gets as long as a head may take; a kept-alive one, the idle timeout.
+        return state_since_ + (requests_served_ == 0 ? options_.header_timeout : options_.idle_timeout);
+    case ConnectionState::reading_head: return state_since_ + options_.header_timeout;  // the whole head, not per read
+    case ConnectionState::reading_body: return last_progress_ + options_.body_timeout;  // progress, not the whole body
+    case ConnectionState::handling:
+        if (output_pending()) return last_progress_ + options_.write_timeout;
+        return std::nullopt;  // the application's time is its own
+    case ConnectionState::draining:
+        return last_progress_ + (output_pending() ? options_.write_timeout : options_.linger_timeout);
+    case ConnectionState::closed: return std::nullopt;
+    }
+    return std::nullopt;
+}
+// #endregion deadline
+
+void Connection::expire() {
+    switch (state_) {
+    case ConnectionState::idle:
+        close(CloseReason::timeout);
+        break;
+    case ConnectionState::reading_head:
+    case ConnectionState::reading_body:
+        fail(408, CloseReason::timeout);  // RFC 9110 §15.5.9
+        break;
+    case ConnectionState::handling: close(CloseReason::timeout); break;  // output stuck
+    case ConnectionState::draining:
+        close(output_pending() ? CloseReason::timeout : pending_reason_);
+        break;
+    case ConnectionState::closed: break;
+    }
+}
+
+// --- the end --------------------------------------------------------------
+
+void Connection::abort(CloseReason reason) { close(reason); }
+
+void Connection::begin_shutdown() {
+    shutting_down_ = true;
+    if (state_ == ConnectionState::idle && start_ == input_.size() && !output_pending()) {
+        close(CloseReason::shutdown);
+        return;
+    }
+    // In flight: its answer says Connection: close, unless already written.
+    closing_ = true;
+    if (pending_reason_ == CloseReason::done) pending_reason_ = CloseReason::shutdown;
+    if (state_ == ConnectionState::idle) enter(ConnectionState::draining);
+}
+
+void Connection::close(CloseReason reason) {
+    if (state_ == ConnectionState::closed) return;
+    enter(ConnectionState::closed);
+    close_reason_ = reason;
+    if (exchange_) {
+        std::shared_ptr<Exchange> exchange = std::move(exchange_);
+        exchange->connection = nullptr;
+        if (!exchange->finished && exchange->on_close) {
+            auto callback = std::move(exchange->on_close);
+            callback();
+        }
+    }
+    file_.reset();
+    release_buffers();
+}
+
+void Connection::enter(ConnectionState state) {
+    state_ = state;
+    state_since_ = clock_.now;
+    if (state == ConnectionState::idle && start_ == input_.size() && !output_pending()) release_buffers();
+}
+
+void Connection::compact_input() {
+    if (start_ == input_.size()) {
+        input_.clear();
+        start_ = 0;
+    } else if (start_ > input_.size() / 2) {
+        input_.erase(0, start_);  // moves at most as much as it frees: linear overall
+        start_ = 0;
+    }
+}
+
+// An idle connection holds no buffers, so ten thousand of them cost little
+// more than their sockets.
+void Connection::release_buffers() {
+    if (start_ == input_.size()) {
+        std::string().swap(input_);
+        start_ = 0;
+    }
+    if (!output_pending()) std::string().swap(output_), sent_ = 0;
+    if (advancing_ || state_ == ConnectionState::handling) return;  // the handler may still read its request
+    std::string().swap(head_);
+    request_ = Request{};
+}
+
+}  // namespace porter

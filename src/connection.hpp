@@ -1,0 +1,210 @@
+// Connection: one client's HTTP/1.1 conversation, as a state machine.
+//
+// Layer: core. It makes no system calls and reads no clock. The I/O layer
+// (server.cpp) feeds it bytes and the time, and takes from it the bytes to
+// send, whether to read, and when its next deadline is. Every protocol rule of
+// a connection — framing, keep-alive, pipelining, 100-continue, limits,
+// deadlines, backpressure — lives here, so tests drive it with exact bytes and
+// a fake clock.
+//
+// The life of a request:
+//   1. receive() appends bytes to `input_`; advance() parses the head there.
+//   2. A complete head is copied into `head_`, where the Request's views point
+//      until its response is finished, and checked: Host, framing, Expect.
+//   3. The body, if any, is read by Content-Length or chunked into request.body.
+//   4. The dispatcher (the server's router) runs the handler with a Response.
+//   5. The Response's calls come back here (respond, stream_write, ...) and are
+//      serialised into `output_`, or a file segment for sendfile.
+//   6. When the response is finished, the next request — perhaps already
+//      waiting in `input_`, pipelined — is parsed; or the connection closes.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "chunked.hpp"
+#include "parser.hpp"
+#include "request.hpp"
+#include "response.hpp"
+
+namespace porter {
+
+using Duration = std::chrono::milliseconds;
+using TimePoint = std::chrono::steady_clock::time_point;
+
+// The time as the I/O layer last read it. The core reads only this, never a
+// clock, so tests can move time by hand.
+struct Clock {
+    TimePoint now{};
+    std::string date = "Thu, 01 Jan 1970 00:00:00 GMT";  // `now` on the wall, for the Date field
+};
+
+// What a connection allows, and how long it waits. Every limit names its answer.
+struct ConnectionOptions {
+    Limits head = {};                             // request line (414), head (431), fields (431)
+    std::uint64_t max_body_bytes = 1 << 20;       // larger: 413, before any of it is read
+    std::size_t max_requests = 1000;              // per connection; the last says Connection: close
+    Duration header_timeout = std::chrono::seconds(10);  // first byte to end of head: else 408
+    Duration body_timeout = std::chrono::seconds(10);    // between pieces of a body: else 408
+    Duration idle_timeout = std::chrono::seconds(30);    // kept alive, waiting for a request: close
+    Duration write_timeout = std::chrono::seconds(30);   // output waiting with no progress: abort
+    Duration linger_timeout = std::chrono::seconds(1);   // after our last response, for the peer's FIN
+    std::size_t high_water = 1 << 20;             // output bytes: stop reading, streams congested
+    std::size_t low_water = 256 << 10;            // below this again: resume, on_drain
+};
+
+// The one interface between the core and the application: the server's router.
+class Dispatcher {
+public:
+    virtual ~Dispatcher() = default;
+    // A head with `Expect: 100-continue` announced a body: will a handler
+    // take it? If so, the client gets 100 Continue and sends it; if not, the
+    // request is dispatched without it (for a 404 or 405) and the connection
+    // closes after the answer.
+    virtual bool wants_body(Connection& connection, Request& head) = 0;
+    // Runs the application for a complete request.
+    virtual void dispatch(Connection& connection, Request& request, Response& response) = 0;
+    // Output may have appeared outside a call from the I/O layer (a deferred
+    // or streamed response): the I/O layer should flush this connection.
+    virtual void wake(Connection& connection) = 0;
+    // A response has been handed over in full (for the access log).
+    // `request` may be half-parsed, or empty, for an error answer.
+    virtual void finished(Connection& connection, const Request& request, int status,
+                          std::uint64_t body_bytes, Duration duration) = 0;
+};
+
+enum class ConnectionState {
+    idle,          // no request yet: new, or kept alive. Left by a request's first byte
+    reading_head,  // part of a head has arrived. Left when it parses or fails
+    reading_body,  // head accepted, body arriving. Left when the body is complete or fails
+    handling,      // the application has the request and has not finished answering
+    draining,      // last response sent and FIN sent: discarding input until the peer's FIN
+    closed,        // finished: the I/O layer closes the socket
+};
+
+// Why a connection ended: the counters and the connection snapshot report it.
+enum class CloseReason {
+    none,         // still open
+    done,         // we closed by design: Connection: close, HTTP/1.0, the request cap
+    peer_closed,  // the client closed first
+    timeout,      // a deadline passed
+    parse_error,  // an invalid request: 400, 501, 505
+    limit,        // a limit was exceeded: 413, 414, 431
+    shutdown,     // the server is stopping
+    io_error,     // a reset or another socket error
+};
+
+std::string_view to_string(ConnectionState state);
+std::string_view to_string(CloseReason reason);
+
+class Connection {
+public:
+    // `id` is the I/O layer's name for this connection; the core only keeps it.
+    Connection(std::uint64_t id, const ConnectionOptions& options, const Clock& clock, Dispatcher& dispatcher);
+    ~Connection();
+    Connection(const Connection&) = delete;
+    Connection& operator=(const Connection&) = delete;
+
+    // --- input: the I/O layer reads at most input_room() bytes, then calls receive.
+    std::size_t input_room() const;
+    void receive(std::string_view bytes);
+    void receive_end();  // the peer will send nothing more (read returned 0)
+
+    // --- output: bytes first; when they are all sent, perhaps a file segment.
+    std::string_view output() const;
+    void sent(std::size_t bytes);
+    FileBody* output_file();  // non-null while a file's bytes are due (and output() is empty)
+    void sent_file(std::uint64_t bytes);
+    // The last response is all sent: the I/O layer should shutdown(SHUT_WR),
+    // so the client sees our FIN, and then call write_shut_down().
+    bool wants_write_shutdown() const;
+    void write_shut_down();
+
+    // --- time
+    std::optional<TimePoint> deadline() const;
+    void expire();  // the deadline has passed
+
+    // --- the end
+    void abort(CloseReason reason);  // a socket error, or the server gives up on it
+    void begin_shutdown();           // close when idle; answer in-flight requests, then close
+    bool is_closed() const { return state_ == ConnectionState::closed; }
+    std::uint64_t id() const { return id_; }
+    ConnectionState state() const { return state_; }
+    CloseReason close_reason() const { return close_reason_; }
+    std::size_t requests_served() const { return requests_served_; }
+
+    // --- called by Response (loop thread)
+    bool respond(int status, std::string body, std::string_view content_type);
+    bool respond_file(int status, FileBody body, std::string_view content_type);
+    bool stream_start(int status, std::string_view content_type);
+    bool stream_write(std::string_view bytes);
+    bool stream_end();
+    bool is_congested() const;
+
+private:
+    void advance();
+    void start_request();
+    void read_head();
+    void accept_head();
+    void read_body();
+    void dispatch();
+    void fail(int status, CloseReason reason);
+    void write_head(int status, std::string_view content_type, std::optional<std::uint64_t> length);
+    void finish_response();
+    void close(CloseReason reason);
+    void notify_drained();
+    void enter(ConnectionState state);
+    void append_output(std::string_view bytes);
+    bool output_pending() const { return sent_ < output_.size() || file_.has_value(); }
+    void compact_input();
+    void release_buffers();
+
+    const std::uint64_t id_;
+    const ConnectionOptions& options_;
+    const Clock& clock_;
+    Dispatcher& dispatcher_;
+
+    ConnectionState state_ = ConnectionState::idle;
+    CloseReason close_reason_ = CloseReason::none;
+    bool peer_done_ = false;        // the peer sent FIN: nothing more will arrive
+    bool closing_ = false;          // close after the current response
+    bool shutting_down_ = false;    // begin_shutdown() was called
+    bool write_shut_ = false;       // our FIN is sent: only draining is left
+    bool advancing_ = false;        // inside advance(): don't re-enter it
+    CloseReason pending_reason_ = CloseReason::done;  // why, once closing_ is set
+    std::size_t requests_served_ = 0;
+
+    // Input. `input_[start_, size)` is unparsed; consumed bytes before `start_`
+    // are dropped in one move when they are more than half the buffer, so
+    // pipelined requests cost no quadratic copying.
+    std::string input_;
+    std::size_t start_ = 0;
+
+    // The request being read or handled. Its views point into `head_`.
+    std::string head_;
+    Request request_;
+    std::uint64_t body_left_ = 0;               // Content-Length bytes still due
+    std::optional<ChunkedDecoder> chunked_;     // set while reading a chunked body
+    std::shared_ptr<Exchange> exchange_;        // shared with the handler's Response handles
+    bool head_only_ = false;                    // a HEAD request: the body is not sent
+    bool streaming_ = false;                    // chunked (or close-delimited) response body
+    bool response_started_ = false;             // the status line is in output_
+    int status_ = 0;                            // of the response, for the access log
+    std::uint64_t body_bytes_ = 0;              // body bytes handed over so far
+    TimePoint request_started_{};               // when the head's first byte came
+
+    // Output: `output_[sent_, size)` is due, then `file_`.
+    std::string output_;
+    std::size_t sent_ = 0;
+    std::optional<FileBody> file_;
+
+    // Deadlines are computed from these.
+    TimePoint state_since_;                     // when the current state began
+    TimePoint last_progress_;                   // last body byte in, or output byte out
+};
+
+}  // namespace porter

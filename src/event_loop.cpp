@@ -1,0 +1,82 @@
+// EventLoop: one epoll instance, and a way for other threads to get in.
+//
+// Layer: I/O. epoll is used level-triggered: a descriptor that still has
+// bytes to read (or room to write) is reported again on the next wait, so a
+// handler may do a bounded amount of work per event and lose nothing.
+#include "event_loop.hpp"
+
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <system_error>
+
+namespace porter {
+
+namespace {
+
+[[noreturn]] void throw_errno(const char* call) {
+    throw std::system_error(errno, std::generic_category(), call);
+}
+
+}  // namespace
+
+EventLoop::EventLoop()
+    : epoll_(::epoll_create1(EPOLL_CLOEXEC)), wakeup_(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)), events_(256) {
+    if (!epoll_.is_open()) throw_errno("epoll_create1");
+    if (!wakeup_.is_open()) throw_errno("eventfd");
+    watch(wakeup_.get(), EPOLLIN, wakeup_tag);
+}
+
+// epoll_ctl(2) fails only for bugs (EBADF, EEXIST, ENOENT, EINVAL) or ENOMEM,
+// ENOSPC (the per-user watch limit, /proc/sys/fs/epoll/max_user_watches).
+// Neither is something the loop can work around, so they throw: a bug
+// surfaces, and a full system refuses the connection at its accept.
+void EventLoop::watch(int fd, std::uint32_t events, std::uint64_t tag) {
+    epoll_event event{events, {.u64 = tag}};
+    if (::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, fd, &event) != 0) throw_errno("epoll_ctl(ADD)");
+}
+
+void EventLoop::change(int fd, std::uint32_t events, std::uint64_t tag) {
+    epoll_event event{events, {.u64 = tag}};
+    if (::epoll_ctl(epoll_.get(), EPOLL_CTL_MOD, fd, &event) != 0) throw_errno("epoll_ctl(MOD)");
+}
+
+void EventLoop::forget(int fd) {
+    // Closing a descriptor removes it from epoll too, but only once every
+    // duplicate of it is closed: say so explicitly. (Before Linux 2.6.9 DEL
+    // needed a non-null event pointer; passing none is fine today.)
+    ::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, fd, nullptr);
+}
+
+std::span<const epoll_event> EventLoop::wait(std::chrono::milliseconds timeout) {
+    int milliseconds = timeout.count() < 0 ? -1 : static_cast<int>(std::min<long long>(timeout.count(), 1 << 30));
+    int ready = ::epoll_wait(epoll_.get(), events_.data(), static_cast<int>(events_.size()), milliseconds);
+    if (ready < 0) return {};  // EINTR: a signal; the caller loops anyway
+    return {events_.data(), static_cast<std::size_t>(ready)};
+}
+
+void EventLoop::post(std::function<void()> task) {
+    {
+        std::lock_guard lock(mutex_);
+        posted_.push_back(std::move(task));
+    }
+    // eventfd(2): adding to the counter makes it readable. Many posts before
+    // the loop wakes cost one wakeup. EAGAIN only at a counter near 2^64.
+    std::uint64_t one = 1;
+    [[maybe_unused]] ssize_t written = ::write(wakeup_.get(), &one, sizeof one);
+}
+
+void EventLoop::run_posted() {
+    std::uint64_t count;
+    [[maybe_unused]] ssize_t drained = ::read(wakeup_.get(), &count, sizeof count);  // reset to 0
+    std::vector<std::function<void()>> tasks;
+    {
+        std::lock_guard lock(mutex_);
+        tasks.swap(posted_);
+    }
+    // Tasks run outside the lock, so a task may post another (it runs next turn).
+    for (auto& task : tasks) task();
+}
+
+}  // namespace porter

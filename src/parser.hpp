@@ -1,0 +1,66 @@
+// Parser: bytes in, a Request or a verdict out. Strict HTTP/1.1 (RFC 9112).
+//
+// Layer: core. It makes no system calls and keeps no state between calls:
+// hand it everything received so far, from the first byte, and it says whether
+// the request head is complete, needs more bytes, or is invalid and with which
+// status to answer. Validation runs left to right, so an invalid byte is
+// refused as soon as it arrives, and no split of the input into reads can
+// change the verdict. What the head means for the body and the connection is
+// semantics.hpp's business; the chunked body is chunked.hpp's.
+#pragma once
+
+#include <cstddef>
+#include <string_view>
+
+#include "request.hpp"
+
+namespace porter {
+
+// How much of a request head we accept. Every limit names its answer.
+struct Limits {
+    // Request line, without CRLF. Longer: 414, whichever part is long (a
+    // simplification: §3 would answer a long method 501). RFC 9112 §3
+    // recommends supporting at least 8000 octets.
+    std::size_t max_request_line = 8 * 1024;
+    // The whole head: request line, fields and the empty line. Longer: 431
+    // (RFC 6585 §5). This also bounds the work one call can do.
+    std::size_t max_header_bytes = 16 * 1024;
+    // Field lines in the head. More: 431 (RFC 6585 §5), refused as the first
+    // byte of the extra line arrives. Within max_header_bytes a client could
+    // still send thousands of one-byte-name fields, each one a vector entry
+    // and a step in every later lookup.
+    std::size_t max_fields = 100;
+};
+
+enum class ParseStatus {
+    complete,    // a whole head: `consumed` bytes long
+    incomplete,  // valid so far; call again when more bytes arrive
+    invalid,     // answer `error` and close: never try to resynchronise
+};
+
+struct ParseResult {
+    ParseStatus status = ParseStatus::incomplete;
+    std::size_t consumed = 0;  // complete: length of the head, empty line included
+    int error = 0;             // invalid: the status code to answer with
+};
+
+// Parses the request head at the start of `input` into `request`, after
+// resetting it (body and params included). The views in `request` point into
+// `input`: they are valid while those bytes are.
+ParseResult parse_request(std::string_view input, const Limits& limits, Request& request);
+
+// Pieces of the grammar that the chunked decoder and the semantics share with
+// the parser, so that a token or a field line means one thing everywhere.
+
+// tchar: the characters of a token, such as a method or field name (RFC 9110 §5.6.2).
+bool is_tchar(char c);
+
+// `text` without the OWS (spaces and tabs) at either end (RFC 9110 §5.6.3).
+std::string_view trim_whitespace(std::string_view text);
+
+// One field line at the start of `rest`, CRLF included (RFC 9112 §5), as in
+// a head or a chunked body's trailer section. complete: `field` holds views
+// into `rest`; incomplete: `rest` is a valid prefix; invalid: 400.
+ParseResult parse_field_line(std::string_view rest, Field& field);
+
+}  // namespace porter

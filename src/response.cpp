@@ -1,0 +1,146 @@
+// Response: the handler's side of one request, and how it reaches the wire.
+//
+// Layer: core. Each call forwards to the connection serving the exchange, if
+// it is still there; after the client has gone or the response is finished,
+// calls do nothing and report false.
+#include "response.hpp"
+
+#include "connection.hpp"
+#include "request.hpp"
+
+namespace porter {
+
+namespace {
+
+bool is_token(std::string_view text) {
+    if (text.empty()) return false;
+    for (char c : text) {
+        bool alphanumeric = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+        if (!alphanumeric && std::string_view("!#$%&'*+-.^_`|~").find(c) == std::string_view::npos) return false;
+    }
+    return true;
+}
+
+// A field value a handler may send: visible characters, spaces and tabs, and
+// obs-text (RFC 9110 §5.5). CR or LF here would start a new field of the
+// attacker's choosing: response splitting.
+bool is_safe_value(std::string_view text) {
+    for (char c : text) {
+        auto byte = static_cast<unsigned char>(c);
+        if ((byte < 0x20 && c != '\t') || byte == 0x7f) return false;
+    }
+    return true;
+}
+
+}  // namespace
+
+bool Response::set_field(std::string_view name, std::string_view value) {
+    if (exchange_->decided || !is_token(name) || !is_safe_value(value)) return false;
+    for (std::string_view reserved : {"Date", "Content-Length", "Transfer-Encoding", "Connection"})
+        if (equals_ignoring_case(name, reserved)) return false;
+    exchange_->fields.emplace_back(name, value);
+    return true;
+}
+
+bool Response::text(int status, std::string body) {
+    return send(status, std::move(body), "text/plain; charset=utf-8");
+}
+
+bool Response::send(int status, std::string body, std::string_view content_type) {
+    Connection* connection = exchange_->connection;
+    return connection && connection->respond(status, std::move(body), content_type);
+}
+
+bool Response::file(int status, FileBody body, std::string_view content_type) {
+    Connection* connection = exchange_->connection;
+    return connection && connection->respond_file(status, std::move(body), content_type);
+}
+
+bool Response::empty(int status) { return send(status, "", ""); }
+
+bool Response::stream(int status, std::string_view content_type) {
+    Connection* connection = exchange_->connection;
+    return connection && connection->stream_start(status, content_type);
+}
+
+bool Response::write(std::string_view bytes) {
+    Connection* connection = exchange_->connection;
+    return connection && connection->stream_write(bytes);
+}
+
+bool Response::end() {
+    Connection* connection = exchange_->connection;
+    return connection && connection->stream_end();
+}
+
+bool Response::is_congested() const {
+    Connection* connection = exchange_->connection;
+    return connection && connection->is_congested();
+}
+
+void Response::on_drain(std::function<void()> callback) {
+    if (!exchange_->connection) return;
+    if (!exchange_->connection->is_congested()) {
+        callback();  // not congested: no reason to wait
+        return;
+    }
+    exchange_->on_drain = std::move(callback);
+}
+
+Response Response::defer() {
+    exchange_->deferred = true;
+    return *this;
+}
+
+bool Response::client_gone() const { return !exchange_->connection && !exchange_->finished; }
+
+void Response::on_close(std::function<void()> callback) {
+    if (client_gone()) callback();
+    else if (!exchange_->finished) exchange_->on_close = std::move(callback);
+}
+
+// #region reason_phrase
+std::string_view reason_phrase(int status) {
+    switch (status) {
+    case 100: return "Continue";
+    case 200: return "OK";
+    case 201: return "Created";
+    case 202: return "Accepted";
+    case 204: return "No Content";
+    case 206: return "Partial Content";
+    case 301: return "Moved Permanently";
+    case 302: return "Found";
+    case 303: return "See Other";
+    case 304: return "Not Modified";
+    case 307: return "Temporary Redirect";
+    case 308: return "Permanent Redirect";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 408: return "Request Timeout";
+    case 409: return "Conflict";
+    case 410: return "Gone";
+    case 411: return "Length Required";
+    case 412: return "Precondition Failed";
+    case 413: return "Content Too Large";
+    case 414: return "URI Too Long";
+    case 415: return "Unsupported Media Type";
+    case 416: return "Range Not Satisfiable";
+    case 417: return "Expectation Failed";
+    case 422: return "Unprocessable Content";
+    case 429: return "Too Many Requests";
+    case 431: return "Request Header Fields Too Large";
+    case 500: return "Internal Server Error";
+    case 501: return "Not Implemented";
+    case 502: return "Bad Gateway";
+    case 503: return "Service Unavailable";
+    case 504: return "Gateway Timeout";
+    case 505: return "HTTP Version Not Supported";
+    }
+    return "";
+}
+// #endregion reason_phrase
+
+}  // namespace porter

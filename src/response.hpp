@@ -1,0 +1,90 @@
+// Response: the handler's side of one request, and how it reaches the wire.
+//
+// Layer: core. A Response is a cheap handle: copies refer to the same answer,
+// so a handler can keep one (defer()) and finish it later, after it returned.
+// Every method is for the loop thread only; from another thread, go through
+// Server::post(). Nothing here writes to a socket: the connection turns what
+// the handler says into bytes (connection.cpp), and the I/O layer sends them.
+//
+// A response is one of: complete (text, send, file, empty), or streamed
+// (stream, then write as often as needed, then end). The first of these calls
+// decides; later ones are ignored and return false.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "fd.hpp"
+
+namespace porter {
+
+class Connection;
+
+// A body that is a file: sent with sendfile(2), never read into memory.
+struct FileBody {
+    Fd file;                     // open for reading
+    std::uint64_t offset = 0;    // first byte to send
+    std::uint64_t length = 0;    // how many
+};
+
+// The shared state behind Response handles. Internal: the connection owns the
+// exchange it is serving; handles reach it through `connection`, which the
+// connection clears when it closes, so a late call on a kept handle is a no-op.
+struct Exchange {
+    Connection* connection = nullptr;  // null once the client has gone
+    bool deferred = false;             // the handler kept the response past its return
+    bool decided = false;              // a status has been given
+    bool finished = false;             // the whole response has been handed over
+    std::vector<std::pair<std::string, std::string>> fields;  // set_field() before the status
+    std::function<void()> on_drain;    // output fell below the low-water mark
+    std::function<void()> on_close;    // the client went away before `finished`
+};
+
+class Response {
+public:
+    explicit Response(std::shared_ptr<Exchange> exchange) : exchange_(std::move(exchange)) {}
+
+    // A field to send with the response, such as Cache-Control; call before
+    // the status is given. Date, Content-Length, Transfer-Encoding and
+    // Connection are the server's to write and are ignored here.
+    // False, and nothing set, for a name that is not a token, a value with a
+    // control character (CR LF would let a value inject fields), or too late.
+    bool set_field(std::string_view name, std::string_view value);
+
+    // Complete responses. text() is text/plain; charset=utf-8.
+    bool text(int status, std::string body);
+    bool send(int status, std::string body, std::string_view content_type);
+    bool file(int status, FileBody body, std::string_view content_type);
+    bool empty(int status);  // no body: 204, 304, or a redirect with Location
+
+    // Streamed responses: the head at once, the body as it comes. Chunked in
+    // HTTP/1.1 (RFC 9112 §7.1); to an HTTP/1.0 client, ended by closing.
+    bool stream(int status, std::string_view content_type);
+    bool write(std::string_view bytes);  // false once the client has gone
+    bool end();
+    // Backpressure: while congested, more write()s only grow memory; wait for
+    // `callback`, which runs once when the client has caught up.
+    bool is_congested() const;
+    void on_drain(std::function<void()> callback);
+
+    // Responding later: keeps the response open after the handler returns and
+    // gives back a handle to finish it with, on the loop thread.
+    Response defer();
+    // Whether the client has gone (closed, reset, timed out, server stopped);
+    // on_close runs once when that happens before the response is finished.
+    bool client_gone() const;
+    void on_close(std::function<void()> callback);
+
+private:
+    std::shared_ptr<Exchange> exchange_;
+};
+
+// The reason phrase for a status code (RFC 9110 §15), "" for an unknown one.
+std::string_view reason_phrase(int status);
+
+}  // namespace porter

@@ -1,0 +1,364 @@
+// Server: the library's front door. The application owns main() and drives this.
+//
+// Layer: I/O. The loop, one turn of poll():
+//   1. read the clocks once (the core never does);
+//   2. epoll_wait until an event or the nearest deadline;
+//   3. for each event: accept, or read into the shared buffer and hand the
+//      bytes to the connection (which may run handlers), then flush what it
+//      has to send, and settle what epoll watches and when it times out;
+//   4. expire the connections whose deadline has passed;
+//   5. flush connections that handlers woke from outside a read (post()ed
+//      work finishing a deferred response, a stream written to).
+#include "server.hpp"
+
+#include <signal.h>
+#include <sys/sendfile.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <exception>
+
+#include "date.hpp"
+
+namespace porter {
+
+namespace {
+
+constexpr std::uint64_t listener_tag = 1;  // EventLoop::wakeup_tag is 0; links start at 2
+constexpr std::size_t accepts_per_turn = 64;  // so a flood of connects can't starve the open ones
+constexpr Duration accept_backoff = std::chrono::milliseconds(100);
+constexpr std::size_t recently_closed_kept = 64;
+
+// sendfile(2) and write(2) to a socket whose peer has gone raise SIGPIPE,
+// which kills the process by default; send() has MSG_NOSIGNAL, sendfile has
+// no such flag. A library shouldn't change process-wide settings lightly, so
+// this changes only the default: a program that chose a SIGPIPE handler keeps it.
+void ignore_sigpipe_by_default() {
+    struct sigaction current {};
+    if (::sigaction(SIGPIPE, nullptr, &current) == 0 && current.sa_handler == SIG_DFL) ::signal(SIGPIPE, SIG_IGN);
+}
+
+Duration until(TimePoint when, TimePoint now) {
+    return std::max(Duration(0), std::chrono::ceil<Duration>(when - now));
+}
+
+}  // namespace
+
+Server::Server(ServerOptions options)
+    : options_(std::move(options)), listener_(open_listener(options_.listen)), read_buffer_(64 * 1024) {
+    ignore_sigpipe_by_default();
+    update_clock();
+    resume_accepting();
+}
+
+Server::~Server() = default;
+
+void Server::route(std::string_view method, std::string_view pattern, Handler handler) {
+    router_.add(method, pattern, std::move(handler));
+}
+
+std::uint16_t Server::port() const { return listener_.is_open() ? local_port(listener_) : 0; }
+
+void Server::post(std::function<void()> task) { loop_.post(std::move(task)); }
+
+void Server::run() {
+    while (!stopped_) poll(Duration(-1));
+}
+
+// #region poll
+void Server::poll(Duration timeout) {
+    update_clock();
+    if (std::optional<Duration> next = next_timeout(); next && (timeout.count() < 0 || *next < timeout))
+        timeout = *next;
+    std::span<const epoll_event> events = loop_.wait(timeout);
+    update_clock();
+    for (const epoll_event& event : events) handle_event(event.data.u64, event.events);
+    fire_deadlines();
+    // Handlers may have woken connections, which may wake others: take turns.
+    while (!woken_.empty()) {
+        std::vector<std::uint64_t> woken;
+        woken.swap(woken_);
+        for (std::uint64_t id : woken)
+            if (auto found = links_.find(id); found != links_.end()) settle(*found->second);
+    }
+    finish_shutdown_if_done();
+}
+// #endregion poll
+
+std::optional<Duration> Server::next_timeout() const {
+    std::optional<TimePoint> soonest;
+    auto consider = [&](std::optional<TimePoint> when) {
+        if (when && (!soonest || *when < *soonest)) soonest = when;
+    };
+    if (!deadlines_.empty()) consider(deadlines_.begin()->first);
+    consider(accept_resume_);
+    consider(shutdown_deadline_);
+    if (!soonest) return std::nullopt;
+    return until(*soonest, std::chrono::steady_clock::now());
+}
+
+void Server::update_clock() {
+    clock_.now = std::chrono::steady_clock::now();
+    auto wall = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+    if (wall != date_second_) {  // Date has one-second resolution: format it once a second
+        clock_.date = format_http_date(wall);
+        date_second_ = wall;
+    }
+}
+
+void Server::handle_event(std::uint64_t tag, std::uint32_t events) {
+    if (tag == EventLoop::wakeup_tag) return loop_.run_posted();
+    if (tag == listener_tag) return accepting_ ? accept_clients() : void();
+    auto found = links_.find(tag);
+    if (found == links_.end()) return;  // closed earlier in this turn
+    Link& link = *found->second;
+    // EPOLLHUP and EPOLLERR come whatever we asked for; the read or the write
+    // that follows reports what happened.
+    if (events & (EPOLLIN | EPOLLHUP | EPOLLERR)) on_readable(link);
+    settle(link);
+}
+
+// #region accept_clients
+void Server::accept_clients() {
+    for (std::size_t i = 0; i < accepts_per_turn; ++i) {
+        if (links_.size() >= options_.max_connections) return pause_accepting(std::nullopt);
+        Accepted accepted = accept_client(listener_);
+        switch (accepted.status) {
+        case AcceptStatus::accepted: break;
+        case AcceptStatus::none_waiting: return;
+        case AcceptStatus::retry: continue;
+        case AcceptStatus::out_of_fds:
+            ++stats_.accept_pauses;
+            return pause_accepting(clock_.now + accept_backoff);
+        }
+        std::uint64_t id = ++next_id_;
+        auto link = std::make_unique<Link>(Link{id, std::move(accepted.client), std::move(accepted.peer), clock_.now,
+                                                nullptr, EPOLLIN, std::nullopt, false});
+        link->connection = std::make_unique<Connection>(id, options_.connection, clock_, static_cast<Dispatcher&>(*this));
+        loop_.watch(link->socket.get(), EPOLLIN, id);
+        Link& added = *links_.emplace(id, std::move(link)).first->second;
+        ++stats_.accepted;
+        if (shutdown_deadline_) {
+            added.connection->begin_shutdown();
+            added.in_flight_at_shutdown = true;
+        }
+        settle(added);
+    }
+}
+// #endregion accept_clients
+
+// Out of descriptors, or at the connection cap: stop watching the listener,
+// so its readiness can't make the loop spin. Connections wait in the kernel's
+// accept queue meanwhile. `until` is when to try again; none means "when a
+// connection closes".
+void Server::pause_accepting(std::optional<TimePoint> until) {
+    if (accepting_) loop_.forget(listener_.get());
+    accepting_ = false;
+    accept_resume_ = until;
+}
+
+void Server::resume_accepting() {
+    accept_resume_.reset();
+    if (accepting_ || !listener_.is_open() || shutdown_deadline_) return;
+    loop_.watch(listener_.get(), EPOLLIN, listener_tag);
+    accepting_ = true;
+}
+
+// #region on_readable
+void Server::on_readable(Link& link) {
+    Connection& connection = *link.connection;
+    std::size_t room = std::min(connection.input_room(), read_buffer_.size());
+    if (room == 0) return;
+    ssize_t received = ::recv(link.socket.get(), read_buffer_.data(), room, 0);
+    if (received > 0) {
+        connection.receive(std::string_view(read_buffer_.data(), static_cast<std::size_t>(received)));
+    } else if (received == 0) {
+        connection.receive_end();
+    } else if (errno != EAGAIN && errno != EINTR) {
+        connection.abort(CloseReason::io_error);  // ECONNRESET, ETIMEDOUT: the client is gone
+    }
+}
+// #endregion on_readable
+
+// #region flush
+// Sends what the connection has for the client, until done or the socket is full.
+void Server::flush(Link& link) {
+    Connection& connection = *link.connection;
+    while (!connection.is_closed()) {
+        if (std::string_view bytes = connection.output(); !bytes.empty()) {
+            ssize_t sent = ::send(link.socket.get(), bytes.data(), bytes.size(), MSG_NOSIGNAL);
+            if (sent >= 0) connection.sent(static_cast<std::size_t>(sent));
+            else if (errno == EAGAIN) return;  // full: EPOLLOUT will say when there's room
+            else if (errno != EINTR) connection.abort(CloseReason::io_error);  // EPIPE, ECONNRESET
+        } else if (FileBody* file = connection.output_file()) {
+            // sendfile(2) copies file to socket inside the kernel. On a
+            // non-blocking socket it stops when the socket is full; reading a
+            // file that is not in the page cache can still block on the disk.
+            off_t offset = static_cast<off_t>(file->offset);
+            std::size_t chunk = static_cast<std::size_t>(std::min<std::uint64_t>(file->length, 1 << 20));
+            ssize_t sent = ::sendfile(link.socket.get(), file->file.get(), &offset, chunk);
+            if (sent > 0) connection.sent_file(static_cast<std::uint64_t>(sent));
+            else if (sent < 0 && errno == EAGAIN) return;
+            else if (sent == 0 || errno != EINTR) connection.abort(CloseReason::io_error);  // 0: the file shrank
+        } else {
+            break;
+        }
+    }
+    if (connection.wants_write_shutdown()) {
+        ::shutdown(link.socket.get(), SHUT_WR);  // FIN after the last response; ENOTCONN if reset: harmless
+        connection.write_shut_down();
+    }
+}
+// #endregion flush
+
+// #region settle
+// After anything happened to a link: send what is due, then make epoll and
+// the deadline index agree with the connection's new state, or close it.
+void Server::settle(Link& link) {
+    flush(link);
+    Connection& connection = *link.connection;
+    if (connection.is_closed()) return close_link(link);
+    std::uint32_t events = 0;
+    if (connection.input_room() > 0) events |= EPOLLIN;
+    if (!connection.output().empty() || connection.output_file()) events |= EPOLLOUT;
+    if (events != link.events) {
+        loop_.change(link.socket.get(), events, link.id);
+        link.events = events;
+    }
+    std::optional<TimePoint> deadline = connection.deadline();
+    if (deadline != link.deadline) {
+        if (link.deadline) deadlines_.erase({*link.deadline, link.id});
+        if (deadline) deadlines_.insert({*deadline, link.id});
+        link.deadline = deadline;
+    }
+}
+// #endregion settle
+
+void Server::close_link(Link& link) {
+    Connection& connection = *link.connection;
+    ++stats_.closed_by_reason[static_cast<std::size_t>(connection.close_reason())];
+    if (link.in_flight_at_shutdown) {
+        if (connection.close_reason() == CloseReason::shutdown && clock_.now >= *shutdown_deadline_) ++report_.aborted;
+        else ++report_.finished;
+    }
+    recently_closed_.push_front({link.id, link.peer, connection.state(), connection.close_reason(),
+                                 std::chrono::duration_cast<Duration>(clock_.now - link.opened),
+                                 connection.requests_served()});
+    if (recently_closed_.size() > recently_closed_kept) recently_closed_.pop_back();
+    if (link.deadline) deadlines_.erase({*link.deadline, link.id});
+    loop_.forget(link.socket.get());
+    links_.erase(link.id);  // closes the socket; `link` is gone
+    if (!accepting_ && !accept_resume_) resume_accepting();  // below the cap again
+}
+
+void Server::fire_deadlines() {
+    if (accept_resume_ && *accept_resume_ <= clock_.now) resume_accepting();
+    if (shutdown_deadline_ && *shutdown_deadline_ <= clock_.now) {
+        std::vector<std::uint64_t> remaining;
+        for (const auto& [id, link] : links_) remaining.push_back(id);
+        for (std::uint64_t id : remaining) {
+            Link& link = *links_.at(id);
+            link.connection->abort(CloseReason::shutdown);
+            close_link(link);
+        }
+    }
+    while (!deadlines_.empty() && deadlines_.begin()->first <= clock_.now) {
+        std::uint64_t id = deadlines_.begin()->second;
+        deadlines_.erase(deadlines_.begin());
+        Link& link = *links_.at(id);
+        link.deadline.reset();
+        link.connection->expire();
+        settle(link);
+    }
+}
+
+// #region shutdown
+void Server::shutdown(Duration grace) {
+    if (shutdown_deadline_ || stopped_) return;
+    update_clock();
+    // Connections the kernel has completed but we have not accepted would be
+    // reset when the listener closes (with SO_REUSEPORT, lost from the
+    // group): take them first, and answer them with Connection: close.
+    if (accepting_) accept_clients();
+    shutdown_deadline_ = clock_.now + grace;
+    pause_accepting(std::nullopt);
+    listener_.reset();
+    std::vector<std::uint64_t> ids;
+    for (const auto& [id, link] : links_) ids.push_back(id);
+    for (std::uint64_t id : ids) {
+        Link& link = *links_.at(id);
+        link.connection->begin_shutdown();
+        if (link.connection->is_closed()) {
+            ++report_.closed_idle;
+        } else {
+            link.in_flight_at_shutdown = true;
+        }
+        settle(link);
+    }
+    finish_shutdown_if_done();
+}
+// #endregion shutdown
+
+void Server::finish_shutdown_if_done() {
+    if (shutdown_deadline_ && links_.empty()) stopped_ = true;
+}
+
+// --- Dispatcher: the core's calls into the application ----------------------
+
+bool Server::wants_body(Connection&, Request& head) { return router_.find(head).handler != nullptr; }
+
+// #region dispatch
+void Server::dispatch(Connection& connection, Request& request, Response& response) {
+    Router::Match match = router_.find(request);
+    if (!match.handler) {
+        if (match.status == 405) response.set_field("Allow", match.allow);
+        response.text(match.status, std::string(reason_phrase(match.status)) + "\n");
+        return;
+    }
+    // The one call into application code. An exception ends this exchange
+    // only: 500 if nothing was sent yet; if a response had begun, its framing
+    // can't be trusted any more, so the connection is cut.
+    try {
+        (*match.handler)(request, response);
+    } catch (...) {
+        if (!response.text(500, "Internal Server Error\n") && !connection.is_closed())
+            connection.abort(CloseReason::io_error);
+    }
+}
+// #endregion dispatch
+
+void Server::wake(Connection& connection) { woken_.push_back(connection.id()); }
+
+void Server::finished(Connection& connection, const Request& request, int status, std::uint64_t bytes,
+                      Duration duration) {
+    ++stats_.requests;
+    if (!options_.access_log) return;
+    auto found = links_.find(connection.id());
+    std::string_view peer = found != links_.end() ? std::string_view(found->second->peer) : std::string_view();
+    options_.access_log({request.method, request.target, peer, status, bytes, duration});
+}
+
+// --- seeing inside -------------------------------------------------------
+
+Stats Server::stats() const {
+    Stats stats = stats_;
+    stats.open = links_.size();
+    return stats;
+}
+
+std::vector<ConnectionInfo> Server::connections() const {
+    std::vector<ConnectionInfo> open;
+    for (const auto& [id, link] : links_)
+        open.push_back({id, link->peer, link->connection->state(), CloseReason::none,
+                        std::chrono::duration_cast<Duration>(clock_.now - link->opened),
+                        link->connection->requests_served()});
+    std::sort(open.begin(), open.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+    return open;
+}
+
+std::vector<ConnectionInfo> Server::recently_closed() const {
+    return {recently_closed_.begin(), recently_closed_.end()};
+}
+
+}  // namespace porter

@@ -1,0 +1,175 @@
+// Server: the library's front door. The application owns main() and drives this.
+//
+// Layer: I/O and application. A Server owns a listening socket, one epoll
+// loop and the connections; the protocol itself is the Connection core's.
+// The application adds routes, then either lets run() loop until shutdown, or
+// drives the loop itself: one turn at a time with poll(), or from its own
+// epoll by watching fd() and honouring next_timeout().
+//
+//   porter::Server server({.port = 8080});
+//   server.route("GET", "/hello/:name", [](porter::Request& req, porter::Response& res) {
+//       res.text(200, "hello " + std::string(req.param("name")) + "\n");
+//   });
+//   server.run();
+//
+// Every method is for the thread that drives the loop, except post(), which
+// any thread may call, and which is how other threads reach everything else.
+#pragma once
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "connection.hpp"
+#include "event_loop.hpp"
+#include "router.hpp"
+#include "socket.hpp"
+
+namespace porter {
+
+// One finished request, for the access log.
+struct AccessRecord {
+    std::string_view method;  // empty when the request never parsed
+    std::string_view target;
+    std::string_view peer;
+    int status = 0;
+    std::uint64_t bytes = 0;  // body bytes handed over
+    Duration duration{};      // from the head's first byte to the response handed over
+};
+
+struct ServerOptions {
+    ListenOptions listen = {};            // where: address and port, Unix path, or a descriptor
+    ConnectionOptions connection = {};    // limits and deadlines for each connection
+    std::size_t max_connections = 10000;  // beyond: stop accepting until one closes
+    std::function<void(const AccessRecord&)> access_log = nullptr;  // called for every response; loop thread
+};
+
+// What shutdown() did, once it has finished.
+struct ShutdownReport {
+    std::size_t closed_idle = 0;     // idle connections, closed at once
+    std::size_t finished = 0;        // in flight at the start, closed after their answer
+    std::size_t aborted = 0;         // still open at the deadline, closed without ceremony
+};
+
+// Counters since the server started.
+struct Stats {
+    std::uint64_t accepted = 0;
+    std::uint64_t requests = 0;
+    std::size_t open = 0;
+    std::array<std::uint64_t, 8> closed_by_reason{};  // indexed by CloseReason
+    std::uint64_t accept_pauses = 0;                  // times accepting paused: out of descriptors
+};
+
+// A connection as seen from outside, for a status page.
+struct ConnectionInfo {
+    std::uint64_t id = 0;
+    std::string peer;
+    ConnectionState state = ConnectionState::idle;
+    CloseReason reason = CloseReason::none;  // for recently closed ones
+    Duration age{};
+    std::size_t requests = 0;
+};
+
+class Server : private Dispatcher {
+public:
+    // Opens the listening socket: throws std::system_error if it can't.
+    explicit Server(ServerOptions options = {});
+    ~Server();
+    Server(const Server&) = delete;
+    Server& operator=(const Server&) = delete;
+
+    // Routes: see router.hpp for patterns. Add them before serving.
+    void route(std::string_view method, std::string_view pattern, Handler handler);
+
+    std::uint16_t port() const;  // the bound port (what port 0 became); 0 for a Unix socket
+
+    // Loops until shutdown() has finished.
+    void run();
+    // One turn: waits up to `timeout` for events (negative: until one comes),
+    // then handles them, the deadlines due, and the tasks posted.
+    void poll(Duration timeout);
+    // For an outside event loop: fd() is readable when poll(0) has work, and
+    // poll(0) must also be called when next_timeout() has passed.
+    int fd() const { return loop_.fd(); }
+    std::optional<Duration> next_timeout() const;
+
+    // Any thread: runs `task` on the loop thread soon after.
+    void post(std::function<void()> task);
+
+    // Stops: no new connections; idle ones close now; requests in flight are
+    // answered with Connection: close; whatever remains at now + `grace` is
+    // closed. Safe before run(), from a handler, or via post(). Once done,
+    // run() returns and is_stopped() is true.
+    void shutdown(Duration grace);
+    bool is_stopped() const { return stopped_; }
+    const ShutdownReport& shutdown_report() const { return report_; }
+
+    Stats stats() const;
+    std::vector<ConnectionInfo> connections() const;         // open now
+    std::vector<ConnectionInfo> recently_closed() const;     // the last 64
+
+private:
+    // A connection and its socket: the I/O layer's half of it.
+    struct Link {
+        std::uint64_t id;
+        Fd socket;
+        std::string peer;
+        TimePoint opened;
+        std::unique_ptr<Connection> connection;
+        std::uint32_t events = 0;                 // what epoll watches for now
+        std::optional<TimePoint> deadline;        // as filed in `deadlines_`
+        bool in_flight_at_shutdown = false;
+    };
+
+    // Dispatcher: the core calls these.
+    bool wants_body(Connection& connection, Request& head) override;
+    void dispatch(Connection& connection, Request& request, Response& response) override;
+    void wake(Connection& connection) override;
+    void finished(Connection& connection, const Request& request, int status, std::uint64_t bytes,
+                  Duration duration) override;
+
+    void handle_event(std::uint64_t tag, std::uint32_t events);
+    void accept_clients();
+    void pause_accepting(std::optional<TimePoint> until);
+    void resume_accepting();
+    void on_readable(Link& link);
+    void flush(Link& link);
+    void settle(Link& link);
+    void close_link(Link& link);
+    void fire_deadlines();
+    void update_clock();
+    void finish_shutdown_if_done();
+
+    ServerOptions options_;
+    Clock clock_;
+    std::chrono::system_clock::time_point date_second_{};  // the second clock_.date shows
+    EventLoop loop_;
+    Fd listener_;
+    Router router_;
+
+    std::unordered_map<std::uint64_t, std::unique_ptr<Link>> links_;
+    std::set<std::pair<TimePoint, std::uint64_t>> deadlines_;  // (when, link id), soonest first
+    std::vector<std::uint64_t> woken_;        // links with output from outside a read
+    std::uint64_t next_id_ = 1;
+    Link* current_ = nullptr;                 // the link being served, for the access log
+
+    bool accepting_ = false;                  // the listener is in epoll
+    std::optional<TimePoint> accept_resume_;  // paused for lack of descriptors until then
+    std::optional<TimePoint> shutdown_deadline_;
+    bool stopped_ = false;
+    ShutdownReport report_;
+    Stats stats_;
+    std::deque<ConnectionInfo> recently_closed_;
+    std::vector<char> read_buffer_;           // one for all connections: reads are copied out at once
+};
+
+}  // namespace porter

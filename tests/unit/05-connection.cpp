@@ -1,0 +1,74 @@
+// The connection core, its basic promise: bytes in, one exact response out;
+// an invalid request answered once and the connection closed.
+#include "connection_driver.hpp"
+
+using namespace porter;
+using namespace porter::test;
+
+TEST_CASE("a request gets its response byte for byte, with Date and Content-Length (RFC 9110 §6.6.1)") {
+    Driver driver;
+    CHECK(driver.send(get("/")) == response_bytes(200, "OK", "ok\n"));
+    CHECK(driver.handled == std::vector<std::string>{"GET / 0"});
+    CHECK(driver.connection->state() == ConnectionState::idle);
+}
+
+TEST_CASE("a request split at every offset gets the same response") {
+    std::string request = get("/split", "User-Agent: test\r\n");
+    for (std::size_t offset = 0; offset <= request.size(); ++offset) {
+        CAPTURE(offset);
+        Driver driver;
+        CHECK(driver.send_split(request, offset) == response_bytes(200, "OK", "ok\n"));
+    }
+}
+
+TEST_CASE("an invalid request is answered once and the connection closed: never resynchronised") {
+    Driver driver;
+    // A valid request follows the bad one in the same read: it must not run,
+    // since after a parse error nothing says where the next request starts.
+    std::string out = driver.send("GET / HTTP/1.1\r\nHost : h\r\n\r\n" + get("/second"));
+    CHECK(out == response_bytes(400, "Bad Request", "Bad Request\n", true));
+    CHECK(driver.handled.empty());
+    CHECK(driver.wrote_fin);
+    driver.connection->receive_end();
+    CHECK(driver.connection->is_closed());
+    CHECK(driver.connection->close_reason() == CloseReason::parse_error);
+}
+
+TEST_CASE("HEAD gets GET's fields, Content-Length included, and no body (RFC 9110 §9.3.2)") {
+    Driver driver;
+    std::string out = driver.send("HEAD / HTTP/1.1\r\nHost: h\r\n\r\n");
+    CHECK(out == response_bytes(200, "OK", "ok\n").substr(0, response_bytes(200, "OK", "ok\n").size() - 3));
+}
+
+TEST_CASE("a handler that neither answers nor keeps the response gets a 500 for it") {
+    Driver driver;
+    driver.handler = [](Request&, Response&) {};
+    CHECK(driver.send(get("/")).starts_with("HTTP/1.1 500 Internal Server Error\r\n"));
+}
+
+TEST_CASE("a second answer to the same request is refused") {
+    Driver driver;
+    bool second = true;
+    driver.handler = [&](Request&, Response& res) {
+        res.text(200, "first\n");
+        second = res.text(200, "second\n");
+    };
+    CHECK(driver.send(get("/")) == response_bytes(200, "OK", "first\n"));
+    CHECK_FALSE(second);
+}
+
+TEST_CASE("fields a handler sets are sent; reserved and unsafe ones are refused") {
+    Driver driver;
+    std::vector<bool> accepted;
+    driver.handler = [&](Request&, Response& res) {
+        accepted.push_back(res.set_field("Cache-Control", "no-store"));
+        accepted.push_back(res.set_field("X-Injected", "a\r\nSet-Cookie: evil"));  // response splitting
+        accepted.push_back(res.set_field("Content-Length", "5"));                  // the framing is ours
+        accepted.push_back(res.set_field("Bad Name", "x"));
+        res.text(200, "ok\n");
+    };
+    std::string out = driver.send(get("/"));
+    CHECK(accepted == std::vector<bool>{true, false, false, false});
+    CHECK(out.find("Cache-Control: no-store\r\n") != std::string::npos);
+    CHECK(out.find("evil") == std::string::npos);
+}

@@ -1,0 +1,98 @@
+// A Connection on a test bench: a fake clock, a fake application, and the
+// wire in both directions as strings. No sockets: the core needs none.
+#pragma once
+
+#include <doctest/doctest.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "connection.hpp"
+
+namespace porter::test {
+
+struct Driver : Dispatcher {
+    Clock clock;
+    ConnectionOptions options;
+    std::unique_ptr<Connection> connection;
+
+    // The application: by default every request gets "ok\n".
+    std::function<void(Request&, Response&)> handler = [](Request&, Response& res) { res.text(200, "ok\n"); };
+    std::function<bool(Request&)> body_wanted = [](Request&) { return true; };
+    std::vector<std::string> handled;  // "METHOD TARGET body-size", in dispatch order
+    std::vector<int> statuses;         // of every finished response
+    bool wrote_fin = false;            // the connection asked for shutdown(SHUT_WR)
+
+    explicit Driver(ConnectionOptions chosen = {}) : options(chosen) {
+        connection = std::make_unique<Connection>(7, options, clock, *this);
+    }
+
+    // The client sends `bytes`; returns all the connection then has to send.
+    std::string send(std::string_view bytes) {
+        connection->receive(bytes);
+        return take_output();
+    }
+
+    // Sends `bytes` split into `pieces` at the given offsets.
+    std::string send_split(std::string_view bytes, std::size_t offset) {
+        std::string out = send(bytes.substr(0, offset));
+        return out + send(bytes.substr(offset));
+    }
+
+    // Reads everything due, as a client with room to spare would.
+    std::string take_output() {
+        std::string out;
+        for (;;) {
+            std::string_view due = connection->output();
+            if (!due.empty()) {
+                out += due;
+                connection->sent(due.size());
+            } else if (FileBody* file = connection->output_file()) {
+                out += "<file " + std::to_string(file->length) + ">";
+                connection->sent_file(file->length);
+            } else {
+                break;
+            }
+        }
+        if (connection->wants_write_shutdown()) {
+            wrote_fin = true;
+            connection->write_shut_down();
+        }
+        return out;
+    }
+
+    // Moves the clock on, expiring the connection if its deadline passed.
+    std::string wait(Duration duration) {
+        clock.now += duration;
+        std::optional<TimePoint> deadline = connection->deadline();
+        if (deadline && *deadline <= clock.now) connection->expire();
+        return take_output();
+    }
+
+    bool wants_body(Connection&, Request& head) override { return body_wanted(head); }
+    void dispatch(Connection&, Request& request, Response& response) override {
+        handled.push_back(std::string(request.method) + " " + std::string(request.target) + " " +
+                          std::to_string(request.body.size()));
+        handler(request, response);
+    }
+    void wake(Connection&) override {}
+    void finished(Connection&, const Request&, int status, std::uint64_t, Duration) override {
+        statuses.push_back(status);
+    }
+};
+
+// The exact bytes of a text/plain response the connection writes.
+inline std::string response_bytes(int status, std::string_view reason, std::string_view body, bool closing = false) {
+    return "HTTP/1.1 " + std::to_string(status) + " " + std::string(reason) +
+           "\r\nDate: Thu, 01 Jan 1970 00:00:00 GMT\r\n"
+           "Content-Type: text/plain; charset=utf-8\r\nContent-Length: " + std::to_string(body.size()) + "\r\n" +
+           (closing ? "Connection: close\r\n" : "") + "\r\n" + std::string(body);
+}
+
+inline std::string get(std::string_view target, std::string_view extra = "") {
+    return "GET " + std::string(target) + " HTTP/1.1\r\nHost: h\r\n" + std::string(extra) + "\r\n";
+}
+
+}  // namespace porter::test
