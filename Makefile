@@ -63,7 +63,7 @@ EXERCISE_SOLUTIONS := $(foreach d,$(EXERCISE_DIRS),$(BUILD)/$(d)/solution/server
 
 all: $(foreach n,$(STAGES),$(BUILD)/ch$(n)/server $(if $(call unit_tests_for,$(n)),$(BUILD)/ch$(n)/unit)) \
      $(BUILD)/tools/book $(BUILD)/tests/blackbox-tests $(BUILD)/tests/tool-tests \
-     $(LIBPORTER) $(EXAMPLE_BINS) $(BUILD)/src/unit \
+     $(LIBPORTER) $(EXAMPLE_BINS) $(BUILD)/src/unit $(BUILD)/src/library-tests \
      $(EXERCISE_TESTS) $(EXERCISE_SOLUTIONS)
 
 # --- stages ------------------------------------------------------------------
@@ -114,6 +114,15 @@ $(foreach e,$(EXAMPLES),$(eval $(call example_rules,$(e))))
 $(BUILD)/src/unit: $(patsubst tests/unit/%.cpp,$(BUILD)/src/unit-tests/%.o,$(call unit_tests_for,$(FINAL))) \
                    $(LIBPORTER) $(BUILD)/tests/harness/main.o
 	$(CXX) $(LDFLAGS) $^ -pthread -o $@
+
+# The library's API, driven in-process: tests/library/*.cpp.
+$(BUILD)/src/library-tests: $(patsubst tests/%.cpp,$(BUILD)/tests/%.o,$(wildcard tests/library/*.cpp)) \
+                            $(HARNESS_OBJS) $(LIBPORTER)
+	$(CXX) $(LDFLAGS) $^ -pthread -o $@
+
+$(BUILD)/tests/library/%.o: tests/library/%.cpp | $(DOCTEST_H)
+	@mkdir -p $(@D)
+	$(CXX) $(CXXFLAGS) $(DEPFLAGS) -Isrc -Itests/harness -c $< -o $@
 
 $(BUILD)/src/unit-tests/%.o: tests/unit/%.cpp | $(DOCTEST_H)
 	@mkdir -p $(@D)

@@ -160,7 +160,6 @@ private:
     std::set<std::pair<TimePoint, std::uint64_t>> deadlines_;  // (when, link id), soonest first
     std::vector<std::uint64_t> woken_;        // links with output from outside a read
     std::uint64_t next_id_ = 1;
-    Link* current_ = nullptr;                 // the link being served, for the access log
 
     bool accepting_ = false;                  // the listener is in epoll
     std::optional<TimePoint> accept_resume_;  // paused for lack of descriptors until then

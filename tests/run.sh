@@ -95,6 +95,7 @@ else
     done
     if [ -z "${CH:-}" ] || [ "$((10#$CH))" -eq "$FINAL" ]; then
         run_doctest "src unit tests" "$BUILD/src/unit"
+        run_doctest "src library tests" "$BUILD/src/library-tests"
         run_blackbox "$FINAL" "$BUILD/examples/demo"
     fi
 fi
