@@ -59,11 +59,11 @@ EXERCISE_DIRS := $(sort $(wildcard exercises/[0-9][0-9]-*))
 EXERCISE_TESTS := $(foreach d,$(EXERCISE_DIRS),$(patsubst $(d)/%.cpp,$(BUILD)/$(d)/%,$(wildcard $(d)/test-*.cpp)))
 EXERCISE_SOLUTIONS := $(foreach d,$(EXERCISE_DIRS),$(BUILD)/$(d)/solution/server)
 
-.PHONY: all run test book diff exercise clean doctest $(addprefix ch,$(STAGES))
+.PHONY: all run test book diff exercise clean doctest install $(addprefix ch,$(STAGES))
 
 all: $(foreach n,$(STAGES),$(BUILD)/ch$(n)/server $(if $(call unit_tests_for,$(n)),$(BUILD)/ch$(n)/unit)) \
      $(BUILD)/tools/book $(BUILD)/tests/blackbox-tests $(BUILD)/tests/tool-tests \
-     $(LIBPORTER) $(EXAMPLE_BINS) $(BUILD)/src/unit $(BUILD)/src/library-tests \
+     $(LIBPORTER) $(EXAMPLE_BINS) $(BUILD)/src/unit $(BUILD)/src/library-tests $(BUILD)/tests/integration-tests \
      $(EXERCISE_TESTS) $(EXERCISE_SOLUTIONS)
 
 # --- stages ------------------------------------------------------------------
@@ -141,6 +141,10 @@ $(BUILD)/tests/%.o: tests/%.cpp | $(DOCTEST_H)
 $(BUILD)/tests/blackbox-tests: $(BLACKBOX_OBJS) $(HARNESS_OBJS)
 	$(CXX) $(LDFLAGS) $^ -o $@
 
+# Whole programs together: the examples, and the workers behind a real nginx.
+$(BUILD)/tests/integration-tests: $(patsubst tests/%.cpp,$(BUILD)/tests/%.o,$(wildcard tests/integration/*.cpp)) $(HARNESS_OBJS)
+	$(CXX) $(LDFLAGS) $^ -pthread -o $@
+
 $(BUILD)/tests/tool-tests: $(TOOL_TEST_OBJS) $(BUILD)/tests/harness/main.o
 	$(CXX) $(LDFLAGS) $^ -o $@
 
@@ -173,6 +177,17 @@ $(DOCTEST_H):
 
 doctest: | $(DOCTEST_H)
 
+# nginx is a test tool here (the load balancer in front of the workers), never
+# a dependency of Porter: Debian's nginx-light, installed when missing.
+NGINX := /usr/sbin/nginx
+$(NGINX):
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "make: installing nginx-light (for the integration test) with apt-get"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null; \
+	else \
+	    echo "make: the integration test needs nginx: run 'sudo apt-get install nginx-light'" >&2; exit 1; \
+	fi
+
 # --- what readers type -------------------------------------------------------
 
 PORT ?= 8080
@@ -187,8 +202,9 @@ run: $(DEMO)
 	@echo "Ctrl-C stops it."
 	@$(DEMO) $(PORT) .
 
-test: all
-	@BUILD='$(BUILD)' STAGES='$(STAGES)' FINAL='$(FINAL)' CH='$(CH)' SERVER='$(SERVER)' bash tests/run.sh
+test: all | $(NGINX)
+	@BUILD='$(BUILD)' STAGES='$(STAGES)' FINAL='$(FINAL)' CH='$(CH)' SERVER='$(SERVER)' \
+	    CXX='$(CXX)' LDFLAGS='$(LDFLAGS)' SANITIZE='$(SANITIZE)' MAKE='$(MAKE)' bash tests/run.sh
 
 book: $(BUILD)/tools/book
 	$(BUILD)/tools/book book.md
@@ -209,6 +225,19 @@ exercise:
 	@mkdir -p $(BUILD)/reader/$(EX)
 	$(CXX) $(CXXFLAGS) $(LDFLAGS) $(DIR)/*.cpp -o $(BUILD)/reader/$(EX)/server
 	PORTER_SERVER=$(BUILD)/reader/$(EX)/server PORTER_CHAPTER=$(firstword $(subst -, ,$(EX))) $(EX_TEST)
+
+# make install PREFIX=dir: the headers, libporter.a and porter.pc, for
+#   c++ app.cpp $$(pkg-config --cflags --libs porter)
+# (or skip all this: copy src/ into your project and compile it with your code).
+PREFIX ?= /usr/local
+install: $(LIBPORTER)
+	install -d $(DESTDIR)$(PREFIX)/include/porter $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	install -m 644 src/*.hpp $(DESTDIR)$(PREFIX)/include/porter/
+	install -m 644 $(LIBPORTER) $(DESTDIR)$(PREFIX)/lib/libporter.a
+	printf '%s\n' 'prefix=$(PREFIX)' 'includedir=$${prefix}/include' 'libdir=$${prefix}/lib' '' \
+	    'Name: porter' 'Description: a small HTTP/1.1 server to import' 'Version: 0.1.0' \
+	    'Cflags: -std=c++20 -I$${includedir}/porter' 'Libs: -L$${libdir} -lporter -pthread' \
+	    > $(DESTDIR)$(PREFIX)/lib/pkgconfig/porter.pc
 
 clean:
 	rm -rf build

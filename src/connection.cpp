@@ -104,8 +104,13 @@ void Connection::receive_end() {
     peer_done_ = true;
     switch (state_) {
     case ConnectionState::idle:
-        if (!output_pending()) close(CloseReason::peer_closed);
-        else closing_ = true;
+        if (!output_pending()) {
+            close(CloseReason::peer_closed);
+        } else {  // answers still going out: send them, then close
+            closing_ = true;
+            pending_reason_ = CloseReason::peer_closed;
+            enter(ConnectionState::draining);
+        }
         break;
     case ConnectionState::reading_head:
     case ConnectionState::reading_body:
@@ -350,7 +355,6 @@ void Connection::finish_response() {
     streaming_ = response_started_ = false;
     enter(closing_ ? ConnectionState::draining : ConnectionState::idle);
     advance();  // a pipelined request may be waiting
-    dispatcher_.wake(*this);
 }
 // #endregion finish_response
 
@@ -395,6 +399,7 @@ void Connection::write_shut_down() {
 void Connection::append_output(std::string_view bytes) {
     if (!output_pending()) last_progress_ = clock_.now;  // the write deadline starts now
     output_.append(bytes);
+    dispatcher_.wake(*this);  // output may come from a posted task, outside any read
 }
 
 void Connection::notify_drained() {

@@ -79,8 +79,12 @@ void Server::poll(Duration timeout) {
     while (!woken_.empty()) {
         std::vector<std::uint64_t> woken;
         woken.swap(woken_);
-        for (std::uint64_t id : woken)
-            if (auto found = links_.find(id); found != links_.end()) settle(*found->second);
+        for (std::uint64_t id : woken) {
+            auto found = links_.find(id);
+            if (found == links_.end()) continue;  // closed meanwhile
+            found->second->woken = false;
+            settle(*found->second);
+        }
     }
     finish_shutdown_if_done();
 }
@@ -115,7 +119,7 @@ void Server::handle_event(std::uint64_t tag, std::uint32_t events) {
     Link& link = *found->second;
     // EPOLLHUP and EPOLLERR come whatever we asked for; the read or the write
     // that follows reports what happened.
-    if (events & (EPOLLIN | EPOLLHUP | EPOLLERR)) on_readable(link);
+    if (events & (EPOLLIN | EPOLLHUP | EPOLLERR)) on_readable(link, events);
     settle(link);
 }
 
@@ -166,10 +170,17 @@ void Server::resume_accepting() {
 }
 
 // #region on_readable
-void Server::on_readable(Link& link) {
+void Server::on_readable(Link& link, std::uint32_t events) {
     Connection& connection = *link.connection;
     std::size_t room = std::min(connection.input_room(), read_buffer_.size());
-    if (room == 0) return;
+    // Not reading now, yet epoll reports an error (a reset) or a hangup (both
+    // directions shut). Level-triggered, it would report it again on every
+    // wait: the client can receive nothing more, so give up on it now.
+    if (room == 0) {
+        if (events & EPOLLERR) connection.abort(CloseReason::io_error);
+        else if (events & EPOLLHUP) connection.abort(CloseReason::peer_closed);
+        return;
+    }
     ssize_t received = ::recv(link.socket.get(), read_buffer_.data(), room, 0);
     if (received > 0) {
         connection.receive(std::string_view(read_buffer_.data(), static_cast<std::size_t>(received)));
@@ -328,7 +339,12 @@ void Server::dispatch(Connection& connection, Request& request, Response& respon
 }
 // #endregion dispatch
 
-void Server::wake(Connection& connection) { woken_.push_back(connection.id()); }
+void Server::wake(Connection& connection) {
+    auto found = links_.find(connection.id());
+    if (found == links_.end() || found->second->woken) return;
+    found->second->woken = true;
+    woken_.push_back(connection.id());
+}
 
 void Server::finished(Connection& connection, const Request& request, int status, std::uint64_t bytes,
                       Duration duration) {

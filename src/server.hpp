@@ -128,6 +128,7 @@ private:
         std::uint32_t events = 0;                 // what epoll watches for now
         std::optional<TimePoint> deadline;        // as filed in `deadlines_`
         bool in_flight_at_shutdown = false;
+        bool woken = false;                       // queued in `woken_`
     };
 
     // Dispatcher: the core calls these.
@@ -141,7 +142,7 @@ private:
     void accept_clients();
     void pause_accepting(std::optional<TimePoint> until);
     void resume_accepting();
-    void on_readable(Link& link);
+    void on_readable(Link& link, std::uint32_t events);
     void flush(Link& link);
     void settle(Link& link);
     void close_link(Link& link);

@@ -81,6 +81,21 @@ run_stage() {  # stage number
     done
 }
 
+# Installs into a temporary prefix and builds tests/install/tiny.cpp with
+# nothing but what pkg-config says; the program serves one request to itself.
+install_and_build() {
+    local prefix; prefix=$(mktemp -d)
+    local ok=1
+    if $MAKE --no-print-directory -s install PREFIX="$prefix" CXX="$CXX" SANITIZE="${SANITIZE:-}" >/dev/null &&
+       PKG_CONFIG_PATH="$prefix/lib/pkgconfig" \
+           $CXX tests/install/tiny.cpp $LDFLAGS $(PKG_CONFIG_PATH="$prefix/lib/pkgconfig" pkg-config --cflags --libs porter) \
+           -o "$prefix/tiny" && [ "$("$prefix/tiny")" = ok ]; then
+        ok=0
+    fi
+    rm -rf "$prefix"
+    return $ok
+}
+
 if [ -n "${SERVER:-}" ]; then
     [ -n "${CH:-}" ] || { echo "SERVER needs CH: make test CH=NN SERVER=path/to/server" >&2; exit 2; }
     [ -x "$SERVER" ] || { echo "no executable at SERVER=$SERVER" >&2; exit 2; }
@@ -96,6 +111,9 @@ else
     if [ -z "${CH:-}" ] || [ "$((10#$CH))" -eq "$FINAL" ]; then
         run_doctest "src unit tests" "$BUILD/src/unit"
         run_doctest "src library tests" "$BUILD/src/library-tests"
+        check "make install, then a program built with pkg-config against the installed copy" install_and_build
+        PORTER_EXAMPLES="$BUILD/examples" PORTER_WORKERS="$BUILD/examples/workers" \
+            run_doctest "integration tests: the examples, and workers behind nginx" "$BUILD/tests/integration-tests"
         run_blackbox "$FINAL" "$BUILD/examples/demo"
     fi
 fi

@@ -91,3 +91,14 @@ TEST_CASE("a client that closes between requests closes the connection: reason p
     CHECK(driver.connection->is_closed());
     CHECK(driver.connection->close_reason() == CloseReason::peer_closed);
 }
+
+TEST_CASE("a client that closes before reading its answers still gets them, then our FIN and the close") {
+    Driver driver;
+    driver.connection->receive(get("/a") + get("/b"));  // answered, not yet read
+    driver.connection->receive_end();
+    CHECK_FALSE(driver.connection->is_closed());
+    CHECK(driver.take_output() == response_bytes(200, "OK", "ok\n") + response_bytes(200, "OK", "ok\n"));
+    CHECK(driver.wrote_fin);
+    CHECK(driver.connection->is_closed());
+    CHECK(driver.connection->close_reason() == CloseReason::peer_closed);
+}
