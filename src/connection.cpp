@@ -318,6 +318,9 @@ bool Connection::stream_start(int status, std::string_view content_type) {
     exchange_->decided = true;
     streaming_ = true;
     write_head(status, content_type, std::nullopt);
+    // HEAD: the head is the whole answer. Finishing now means later writes
+    // report false, so a producer stops instead of holding the connection.
+    if (head_only_) finish_response();
     return true;
 }
 
@@ -454,14 +457,18 @@ void Connection::abort(CloseReason reason) { close(reason); }
 
 void Connection::begin_shutdown() {
     shutting_down_ = true;
-    if (state_ == ConnectionState::idle && start_ == input_.size() && !output_pending()) {
+    // Idle between requests: nothing is lost by closing now. A connection
+    // that has not sent its first request yet may have it on the way (or
+    // queued in the kernel, unread): it gets until its header deadline.
+    bool between_requests = requests_served_ > 0 && start_ == input_.size() && !output_pending();
+    if (state_ == ConnectionState::idle && between_requests) {
         close(CloseReason::shutdown);
         return;
     }
     // In flight: its answer says Connection: close, unless already written.
     closing_ = true;
     if (pending_reason_ == CloseReason::done) pending_reason_ = CloseReason::shutdown;
-    if (state_ == ConnectionState::idle) enter(ConnectionState::draining);
+    if (state_ == ConnectionState::idle && output_pending()) enter(ConnectionState::draining);
 }
 
 void Connection::close(CloseReason reason) {

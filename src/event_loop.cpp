@@ -61,8 +61,12 @@ void EventLoop::post(std::function<void()> task) {
         std::lock_guard lock(mutex_);
         posted_.push_back(std::move(task));
     }
-    // eventfd(2): adding to the counter makes it readable. Many posts before
-    // the loop wakes cost one wakeup. EAGAIN only at a counter near 2^64.
+    wake();
+}
+
+void EventLoop::wake() {
+    // eventfd(2): adding to the counter makes it readable. Many wakes before
+    // the loop runs cost one wakeup. EAGAIN only at a counter near 2^64.
     std::uint64_t one = 1;
     [[maybe_unused]] ssize_t written = ::write(wakeup_.get(), &one, sizeof one);
 }

@@ -41,6 +41,8 @@ public:
 
     // Any thread: run `task` on the loop thread, soon.
     void post(std::function<void()> task);
+    // Any thread: make the next wait() return at once (the eventfd fires).
+    void wake();
     // Loop thread: runs the tasks posted so far (called on a wakeup_tag event).
     void run_posted();
 

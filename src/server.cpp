@@ -68,6 +68,7 @@ void Server::run() {
 
 // #region poll
 void Server::poll(Duration timeout) {
+    in_turn_ = true;
     update_clock();
     if (std::optional<Duration> next = next_timeout(); next && (timeout.count() < 0 || *next < timeout))
         timeout = *next;
@@ -87,6 +88,7 @@ void Server::poll(Duration timeout) {
         }
     }
     finish_shutdown_if_done();
+    in_turn_ = false;
 }
 // #endregion poll
 
@@ -95,6 +97,7 @@ std::optional<Duration> Server::next_timeout() const {
     auto consider = [&](std::optional<TimePoint> when) {
         if (when && (!soonest || *when < *soonest)) soonest = when;
     };
+    if (!woken_.empty()) return Duration(0);  // answers given between turns wait to be sent
     if (!deadlines_.empty()) consider(deadlines_.begin()->first);
     consider(accept_resume_);
     consider(shutdown_deadline_);
@@ -344,6 +347,9 @@ void Server::wake(Connection& connection) {
     if (found == links_.end() || found->second->woken) return;
     found->second->woken = true;
     woken_.push_back(connection.id());
+    // Output made between turns (an app's own callback answering a kept
+    // response): make fd() readable, so a loop waiting on it comes round.
+    if (!in_turn_) loop_.wake();
 }
 
 void Server::finished(Connection& connection, const Request& request, int status, std::uint64_t bytes,

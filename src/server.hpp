@@ -166,6 +166,7 @@ private:
     std::optional<TimePoint> accept_resume_;  // paused for lack of descriptors until then
     std::optional<TimePoint> shutdown_deadline_;
     bool stopped_ = false;
+    bool in_turn_ = false;                    // inside poll(): woken links are flushed before it returns
     ShutdownReport report_;
     Stats stats_;
     std::deque<ConnectionInfo> recently_closed_;

@@ -8,6 +8,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -70,6 +71,21 @@ Fd listen_tcp(const ListenOptions& options) {
     return listener;
 }
 
+// A socket file left by a previous run makes bind fail with EADDRINUSE, and
+// only its owner may remove it. It is stale if nobody accepts on it: connect(2)
+// gives ECONNREFUSED. A live server's socket, or a file that is not a socket
+// at all, is never removed: both are refused.
+void remove_stale_socket(const std::string& path, const sockaddr_un& address) {
+    struct stat status {};
+    if (::lstat(path.c_str(), &status) != 0) return;  // ENOENT: nothing in the way
+    if (!S_ISSOCK(status.st_mode)) throw std::system_error(EEXIST, std::generic_category(), "not a socket: " + path);
+    Fd probe(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    if (!probe.is_open()) throw_errno("socket");
+    if (::connect(probe.get(), reinterpret_cast<const sockaddr*>(&address), sizeof address) == 0)
+        throw std::system_error(EADDRINUSE, std::generic_category(), "a server is listening on " + path);
+    if (errno == ECONNREFUSED) ::unlink(path.c_str());
+}
+
 Fd listen_unix(const ListenOptions& options) {
     sockaddr_un address{};
     address.sun_family = AF_UNIX;
@@ -78,9 +94,7 @@ Fd listen_unix(const ListenOptions& options) {
     std::memcpy(address.sun_path, options.unix_path.c_str(), options.unix_path.size() + 1);
     Fd listener(::socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
     if (!listener.is_open()) throw_errno("socket");
-    // A socket file left by a previous run makes bind fail with EADDRINUSE;
-    // the application chose this path, so the stale file is ours to remove.
-    ::unlink(options.unix_path.c_str());
+    remove_stale_socket(options.unix_path, address);
     if (::bind(listener.get(), reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) throw_errno("bind");
     if (::listen(listener.get(), options.backlog) != 0) throw_errno("listen");
     return listener;

@@ -52,6 +52,11 @@ struct Response {
 // Parses exactly one response from `raw`, which holds everything the server sent.
 Response parse_response(std::string_view raw);
 
+// An IMF-fixdate, "Sun, 06 Nov 1994 08:49:37 GMT" (RFC 9110 §5.6.7): the one
+// format a server may send. Nullopt for anything else, including a weekday
+// that is not the date's.
+std::optional<std::chrono::sys_seconds> parse_imf_fixdate(std::string_view text);
+
 // A server process started from PORTER_SERVER, stopped when this goes out of scope.
 class Server {
 public:
@@ -64,12 +69,62 @@ public:
     const std::string& ready_line() const { return ready_line_; }
     bool is_running();
 
+    // What the server holds, from /proc: these read the process from outside,
+    // so they work for any server, whatever it is written in.
+    // The number of open descriptors: the entries of /proc/PID/fd.
+    std::size_t open_descriptors() const;
+    // Waits (within `patience`) until open_descriptors() is `count`, since the
+    // server closes a connection some time after its client has gone.
+    // Returns the last count seen: `count`, unless the wait ran out.
+    std::size_t wait_for_descriptors(std::size_t count) const;
+    // Resident memory now (VmRSS) and at its highest so far (VmHWM), in bytes,
+    // from /proc/PID/status.
+    std::size_t resident_bytes() const;
+    std::size_t peak_resident_bytes() const;
+
 private:
     pid_t pid_ = -1;
     int stdout_fd_ = -1;
     std::uint16_t port_ = 0;
     std::string ready_line_;
 };
+
+// Checks, when it goes out of scope, that the server holds as many
+// descriptors as when this was made: every socket and file the test made it
+// open has been closed again. Declare it right after the Server and before
+// any Client, so that the clients have gone when it looks.
+class DescriptorCheck {
+public:
+    explicit DescriptorCheck(const Server& server);
+    ~DescriptorCheck();
+    DescriptorCheck(const DescriptorCheck&) = delete;
+    DescriptorCheck& operator=(const DescriptorCheck&) = delete;
+
+private:
+    const Server& server_;
+    std::size_t before_;
+};
+
+// A fresh directory from mkdtemp(3) in $TMPDIR (or /tmp), removed with all
+// it holds when this goes out of scope: a ROOT for a server to serve.
+class TempDirectory {
+public:
+    TempDirectory();
+    ~TempDirectory();
+    TempDirectory(const TempDirectory&) = delete;
+    TempDirectory& operator=(const TempDirectory&) = delete;
+
+    const std::string& path() const { return path_; }
+    // Writes `content` to the file `relative` below it, making any missing
+    // directories on the way; returns the file's full path.
+    std::string write(std::string_view relative, std::string_view content) const;
+
+private:
+    std::string path_;
+};
+
+// Sets the modification time of the file at `path`, as touch -d does.
+void set_modified(const std::string& path, std::chrono::sys_seconds when);
 
 // How a process that was expected to exit on its own ended.
 struct Exit {
@@ -96,8 +151,20 @@ public:
     bool trickle(std::string_view bytes);
     // shutdown(SHUT_WR): "I have finished sending", the read side stays open.
     void finish_sending();
+    // Sends bytes[0, offset) and then the rest, with Nagle off and a pause
+    // between, so the server most likely reads them apart.
+    bool send_split(std::string_view bytes, std::size_t offset);
     // Reads until the server closes (or `patience` runs out, or `limit` bytes).
+    // Begins with whatever read_response() received past its response.
     std::string read_until_close(std::size_t limit = 4 << 20);
+    // Reads exactly one response, framed as RFC 9112 §6.3 says: no body for
+    // 1xx, 204, 304 or an answer to HEAD (say which `method` it answers); else
+    // chunked, with the body decoded; else Content-Length; else until the
+    // close. Bytes past the response stay for the next call, so a test can
+    // read one answer after another off a kept-alive or pipelined connection.
+    // An interim 100 Continue is a response of its own. Each call waits at
+    // most `patience`; a body over `limit` bytes makes it not well-formed.
+    Response read_response(std::string_view method = "GET", std::size_t limit = 16 << 20);
     // Whether the last read_until_close ended with the server closing: end of
     // file, not a timeout. A reset counts as closed but is remembered.
     bool saw_close() const { return saw_close_; }
@@ -107,9 +174,14 @@ public:
     int fd() const { return fd_; }
 
 private:
+    bool receive_more(std::chrono::steady_clock::time_point deadline);
+    bool read_line(std::chrono::steady_clock::time_point deadline, std::string& line);
+    bool read_chunked_body(std::chrono::steady_clock::time_point deadline, std::size_t limit, Response& response);
+
     int fd_ = -1;
     bool saw_close_ = false;
     bool saw_reset_ = false;
+    std::string received_;  // read off the socket, not yet handed out
 };
 
 // The usual exchange: connect, send `request`, read until the server closes,
@@ -118,5 +190,10 @@ Response exchange(std::uint16_t port, std::string_view request);
 
 // A minimal valid HTTP/1.1 request for `target`.
 std::string get(std::string_view target);
+
+// An HTTP/1.1 request head: the request line, Host, then `fields` as given
+// (each line ending in CRLF) and the empty line. No Connection: close, so the
+// connection may persist after the answer.
+std::string request(std::string_view method, std::string_view target, std::string_view fields = "");
 
 }  // namespace porter::test

@@ -1,0 +1,176 @@
+// Seeing inside: the access log, stats(), connections() and recently_closed().
+//
+// What an operator's status page and log are built from. The access log's
+// views are valid only during the call, so the test copies what it keeps.
+// Each connection that ends is counted under one CloseReason (connection.hpp).
+#include <vector>
+
+#include "support.hpp"
+
+using namespace porter;
+using namespace porter::library_test;
+
+namespace {
+
+struct Logged {
+    std::string method;
+    std::string target;
+    std::string peer;
+    int status;
+    std::uint64_t bytes;
+};
+
+std::uint64_t closed_for(const Server& server, CloseReason reason) {
+    return server.stats().closed_by_reason[static_cast<std::size_t>(reason)];
+}
+
+}  // namespace
+
+TEST_CASE("the access log gets method, target, peer, status and body bytes of every response") {
+    std::vector<Logged> log;
+    Server server({.listen = {.port = 0}, .access_log = [&](const AccessRecord& record) {
+                       log.push_back({std::string(record.method), std::string(record.target),
+                                      std::string(record.peer), record.status, record.bytes});
+                   }});
+    server.route("GET", "/hello", [](Request&, Response& res) { res.text(200, "hello\n"); });
+    server.route("POST", "/echo", [](Request& req, Response& res) { res.send(200, req.body, "text/plain"); });
+    Peer peer = Peer::tcp(server.port());
+    REQUIRE(peer.send(request("GET", "/hello?x=1")));
+    REQUIRE(peer.await_response(server));
+    REQUIRE(peer.send("POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 3\r\n\r\nabc"));
+    REQUIRE(peer.await_response(server));
+    REQUIRE(peer.send(request("GET", "/missing")));
+    REQUIRE(peer.await_response(server));
+    REQUIRE(peer.send("GET /bad path HTTP/1.1\r\n\r\n"));  // a space in the target: 400
+    REQUIRE(peer.await_response(server));
+
+    REQUIRE(log.size() == 4);
+    std::string name = peer.local_name();
+    CHECK(log[0].method == "GET");
+    CHECK(log[0].target == "/hello?x=1");
+    CHECK(log[0].status == 200);
+    CHECK(log[0].bytes == 6);
+    CHECK(log[1].method == "POST");
+    CHECK(log[1].target == "/echo");
+    CHECK(log[1].bytes == 3);
+    CHECK(log[2].status == 404);
+    CHECK(log[2].bytes == std::string("Not Found\n").size());
+    CHECK(log[3].status == 400);
+    for (const Logged& entry : log) CHECK(entry.peer == name);
+}
+
+TEST_CASE("stats() counts connections accepted and open, requests answered, and why each other one closed") {
+    Server server({.listen = {.port = 0},
+                   .connection = {.header_timeout = Duration(200), .linger_timeout = Duration(100)}});
+    server.route("GET", "/", [](Request&, Response& res) { res.text(200, "ok\n"); });
+    Stats before = server.stats();
+    CHECK(before.accepted == 0);
+    CHECK(before.requests == 0);
+    CHECK(before.open == 0);
+
+    Peer leaves = Peer::tcp(server.port());  // asks, then closes: peer_closed
+    REQUIRE(leaves.send(request("GET", "/")));
+    REQUIRE(leaves.await_response(server));
+    leaves.close();
+    REQUIRE(serve_until(server, [&] { return closed_for(server, CloseReason::peer_closed) == 1; }));
+
+    Peer asks_close = Peer::tcp(server.port());  // Connection: close: done
+    REQUIRE(asks_close.send("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"));
+    REQUIRE(asks_close.await_response(server));
+    CHECK(asks_close.await_close(server));
+    asks_close.close();
+
+    Peer garbles = Peer::tcp(server.port());  // an invalid request: 400, parse_error
+    REQUIRE(garbles.send("NOT HTTP AT ALL\r\n\r\n"));
+    std::optional<test::Response> refused = garbles.await_response(server);
+    REQUIRE(refused);
+    CHECK(refused->status == 400);
+    CHECK(garbles.await_close(server));
+    garbles.close();
+
+    Peer silent = Peer::tcp(server.port());  // says nothing: the header timeout closes it
+    CHECK(silent.await_close(server));
+
+    Peer stays = Peer::tcp(server.port());  // kept alive, still open at the end
+    REQUIRE(stays.send(request("GET", "/")));
+    REQUIRE(stays.await_response(server));
+
+    REQUIRE(serve_until(server, [&] { return server.stats().open == 1; }));
+    Stats after = server.stats();
+    CHECK(after.accepted == 5);
+    CHECK(after.requests == 4);  // every answer counts, the 400 too
+    CHECK(after.open == 1);
+    CHECK(closed_for(server, CloseReason::peer_closed) == 1);
+    CHECK(closed_for(server, CloseReason::done) == 1);
+    CHECK(closed_for(server, CloseReason::parse_error) == 1);
+    CHECK(closed_for(server, CloseReason::timeout) == 1);
+    CHECK(closed_for(server, CloseReason::none) == 0);
+    CHECK(after.accept_pauses == 0);
+}
+
+TEST_CASE("connections() lists the open connections, oldest first, with peer, state and requests served") {
+    Server server({.listen = {.port = 0}});
+    std::optional<Response> kept;
+    server.route("GET", "/", [](Request&, Response& res) { res.text(200, "ok\n"); });
+    server.route("GET", "/wait", [&](Request&, Response& res) { kept = res.defer(); });
+    CHECK(server.connections().empty());
+
+    Peer idle = Peer::tcp(server.port());
+    REQUIRE(idle.send(request("GET", "/")));
+    REQUIRE(idle.await_response(server));
+    REQUIRE(idle.send(request("GET", "/")));
+    REQUIRE(idle.await_response(server));
+    Peer partial = Peer::tcp(server.port());
+    REQUIRE(partial.send("GET / HTTP/1.1\r\nHost: 12"));
+    Peer waiting = Peer::tcp(server.port());
+    REQUIRE(waiting.send(request("GET", "/wait")));
+    REQUIRE(serve_until(server, [&] {
+        std::vector<ConnectionInfo> open = server.connections();
+        return kept.has_value() && open.size() == 3 && open[1].state == ConnectionState::reading_head;
+    }));
+
+    std::vector<ConnectionInfo> open = server.connections();
+    REQUIRE(open.size() == 3);
+    CHECK(open[0].peer == idle.local_name());
+    CHECK(open[0].state == ConnectionState::idle);
+    CHECK(open[0].requests == 2);
+    CHECK(open[1].peer == partial.local_name());
+    CHECK(open[1].state == ConnectionState::reading_head);
+    CHECK(open[1].requests == 0);
+    CHECK(open[2].peer == waiting.local_name());
+    CHECK(open[2].state == ConnectionState::handling);
+    CHECK(open[0].id < open[1].id);
+    CHECK(open[1].id < open[2].id);
+    for (const ConnectionInfo& info : open) CHECK(info.reason == CloseReason::none);
+    CHECK(open[0].age >= open[2].age);
+}
+
+TEST_CASE("recently_closed() says why each connection ended, newest first, and keeps the last 64") {
+    Server server({.listen = {.port = 0}, .connection = {.header_timeout = Duration(100)}});
+    server.route("GET", "/", [](Request&, Response& res) { res.text(200, "ok\n"); });
+    CHECK(server.recently_closed().empty());
+
+    Peer silent = Peer::tcp(server.port());
+    CHECK(silent.await_close(server));  // timeout
+    Peer leaves = Peer::tcp(server.port());
+    REQUIRE(leaves.send(request("GET", "/")));
+    REQUIRE(leaves.await_response(server));
+    std::string leaver = leaves.local_name();
+    leaves.close();  // peer_closed
+    REQUIRE(serve_until(server, [&] { return server.recently_closed().size() == 2; }));
+
+    std::vector<ConnectionInfo> closed = server.recently_closed();
+    CHECK(closed[0].reason == CloseReason::peer_closed);
+    CHECK(closed[0].peer == leaver);
+    CHECK(closed[0].requests == 1);
+    CHECK(closed[0].state == ConnectionState::closed);
+    CHECK(closed[1].reason == CloseReason::timeout);
+    CHECK(closed[1].requests == 0);
+
+    for (int i = 0; i < 70; ++i) {
+        Peer peer = Peer::tcp(server.port());
+        peer.close();
+    }
+    REQUIRE(serve_until(server, [&] { return server.stats().accepted == 72 && server.stats().open == 0; }));
+    CHECK(server.recently_closed().size() == 64);
+}
