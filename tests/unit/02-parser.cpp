@@ -10,9 +10,11 @@
 #include <string>
 #include <vector>
 
+#include "every_split.hpp"
 #include "parser.hpp"
 
 using namespace porter;
+using porter::test::parse_in_every_split;
 
 namespace {
 
@@ -23,25 +25,6 @@ struct Case {
     int error = 0;  // for invalid
 };
 
-// #region every_split
-// Feeds `input` in every split: as the prefix of every length, and whole.
-ParseResult parse_in_every_split(const std::string& input, const Limits& limits, Request& request) {
-    ParseResult settled{};
-    bool has_settled = false;
-    for (std::size_t length = 0; length <= input.size(); ++length) {
-        std::string received = input.substr(0, length);  // a copy, as a read would make
-        ParseResult result = parse_request(received, limits, request);
-        if (has_settled) {
-            CHECK_MESSAGE(result.status == settled.status, "verdict changed at offset ", length);
-            CHECK(result.error == settled.error);
-        } else if (result.status != ParseStatus::incomplete) {
-            settled = result;
-            has_settled = true;
-        }
-    }
-    return parse_request(input, limits, request);
-}
-// #endregion every_split
 
 void check_case(const Case& c, const Limits& limits = Limits{}) {
     CAPTURE(std::string(c.label));
