@@ -30,6 +30,11 @@ CloseReason reason_for_error(int status) {
     }
 }
 
+// The application's on_close and on_drain run in the middle of the
+// connection's work; noexcept makes an exception from one end the program
+// rather than unwind through the loop (response.hpp says so).
+void run_callback(const std::function<void()>& callback) noexcept { callback(); }
+
 std::string to_hex(std::size_t value) {
     constexpr char digits[] = "0123456789abcdef";
     std::string hex;
@@ -298,7 +303,7 @@ bool Connection::respond(int status, std::string body, std::string_view content_
     exchange_->decided = true;
     write_head(status, content_type, body.size());
     if (may_have_body(status) && !head_only_) append_output(body);  // HEAD: the length, not the bytes (RFC 9110 §9.3.2)
-    body_bytes_ = body.size();
+    body_bytes_ = head_only_ ? 0 : body.size();
     finish_response();
     return true;
 }
@@ -307,7 +312,7 @@ bool Connection::respond_file(int status, FileBody body, std::string_view conten
     if (!exchange_ || exchange_->decided) return false;
     exchange_->decided = true;
     write_head(status, content_type, body.length);
-    body_bytes_ = body.length;
+    body_bytes_ = head_only_ ? 0 : body.length;
     if (!head_only_ && body.length > 0) file_ = std::move(body);
     finish_response();
     return true;
@@ -408,7 +413,7 @@ void Connection::append_output(std::string_view bytes) {
 void Connection::notify_drained() {
     if (output_.size() - sent_ < options_.low_water && exchange_ && exchange_->on_drain) {
         auto callback = std::move(exchange_->on_drain);  // once; the writer may set it again
-        callback();
+        run_callback(callback);
     }
 }
 
@@ -480,7 +485,7 @@ void Connection::close(CloseReason reason) {
         exchange->connection = nullptr;
         if (!exchange->finished && exchange->on_close) {
             auto callback = std::move(exchange->on_close);
-            callback();
+            run_callback(callback);
         }
     }
     file_.reset();

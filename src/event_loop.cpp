@@ -8,7 +8,9 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <iterator>
 #include <system_error>
 
 namespace porter {
@@ -80,7 +82,20 @@ void EventLoop::run_posted() {
         tasks.swap(posted_);
     }
     // Tasks run outside the lock, so a task may post another (it runs next turn).
-    for (auto& task : tasks) task();
+    for (std::size_t i = 0; i < tasks.size(); ++i) {
+        try {
+            tasks[i]();
+        } catch (...) {
+            // The application's exception is the application's to see; the
+            // tasks after it stay queued, ahead of any posted since, for the
+            // next turn.
+            std::lock_guard lock(mutex_);
+            posted_.insert(posted_.begin(), std::make_move_iterator(tasks.begin() + static_cast<std::ptrdiff_t>(i) + 1),
+                           std::make_move_iterator(tasks.end()));
+            wake();
+            throw;
+        }
+    }
 }
 
 }  // namespace porter

@@ -44,6 +44,7 @@ public:
     // Any thread: make the next wait() return at once (the eventfd fires).
     void wake();
     // Loop thread: runs the tasks posted so far (called on a wakeup_tag event).
+    // If one throws, the exception propagates and the rest wait for next time.
     void run_posted();
 
 private:

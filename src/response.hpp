@@ -69,6 +69,8 @@ public:
     bool end();
     // Backpressure: while congested, more write()s only grow memory; wait for
     // `callback`, which runs once when the client has caught up.
+    // Callbacks here (on_drain, on_close) run on the loop thread in the middle
+    // of its work and must not throw: an exception from one ends the program.
     bool is_congested() const;
     void on_drain(std::function<void()> callback);
 

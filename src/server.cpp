@@ -39,6 +39,12 @@ void ignore_sigpipe_by_default() {
     if (::sigaction(SIGPIPE, nullptr, &current) == 0 && current.sa_handler == SIG_DFL) ::signal(SIGPIPE, SIG_IGN);
 }
 
+// noexcept: an exception from the application's logger would unwind through
+// the loop in the middle of its work, so it ends the program instead.
+void log_access(const std::function<void(const AccessRecord&)>& log, const AccessRecord& record) noexcept {
+    log(record);
+}
+
 Duration until(TimePoint when, TimePoint now) {
     return std::max(Duration(0), std::chrono::ceil<Duration>(when - now));
 }
@@ -68,7 +74,12 @@ void Server::run() {
 
 // #region poll
 void Server::poll(Duration timeout) {
-    in_turn_ = true;
+    // A posted task may throw out of this turn: in_turn_ must not stay set.
+    struct Turn {
+        bool& flag;
+        explicit Turn(bool& in_turn) : flag(in_turn) { flag = true; }
+        ~Turn() { flag = false; }
+    } turn(in_turn_);
     update_clock();
     if (std::optional<Duration> next = next_timeout(); next && (timeout.count() < 0 || *next < timeout))
         timeout = *next;
@@ -88,11 +99,11 @@ void Server::poll(Duration timeout) {
         }
     }
     finish_shutdown_if_done();
-    in_turn_ = false;
 }
 // #endregion poll
 
 std::optional<Duration> Server::next_timeout() const {
+    if (stopped_) return std::nullopt;
     std::optional<TimePoint> soonest;
     auto consider = [&](std::optional<TimePoint> when) {
         if (when && (!soonest || *when < *soonest)) soonest = when;
@@ -354,11 +365,11 @@ void Server::wake(Connection& connection) {
 
 void Server::finished(Connection& connection, const Request& request, int status, std::uint64_t bytes,
                       Duration duration) {
-    ++stats_.requests;
+    ++stats_.responses;
     if (!options_.access_log) return;
     auto found = links_.find(connection.id());
     std::string_view peer = found != links_.end() ? std::string_view(found->second->peer) : std::string_view();
-    options_.access_log({request.method, request.target, peer, status, bytes, duration});
+    log_access(options_.access_log, {request.method, request.target, peer, status, bytes, duration});
 }
 
 // --- seeing inside -------------------------------------------------------

@@ -42,7 +42,7 @@ struct AccessRecord {
     std::string_view target;
     std::string_view peer;
     int status = 0;
-    std::uint64_t bytes = 0;  // body bytes handed over
+    std::uint64_t bytes = 0;  // body bytes handed over (0 for HEAD)
     Duration duration{};      // from the head's first byte to the response handed over
 };
 
@@ -50,7 +50,9 @@ struct ServerOptions {
     ListenOptions listen = {};            // where: address and port, Unix path, or a descriptor
     ConnectionOptions connection = {};    // limits and deadlines for each connection
     std::size_t max_connections = 10000;  // beyond: stop accepting until one closes
-    std::function<void(const AccessRecord&)> access_log = nullptr;  // called for every response; loop thread
+    // Called for every response, on the loop thread. It must not throw: it runs
+    // in the middle of the loop's work, and an exception there ends the program.
+    std::function<void(const AccessRecord&)> access_log = nullptr;
 };
 
 // What shutdown() did, once it has finished.
@@ -63,7 +65,7 @@ struct ShutdownReport {
 // Counters since the server started.
 struct Stats {
     std::uint64_t accepted = 0;
-    std::uint64_t requests = 0;
+    std::uint64_t responses = 0;                      // answers handed over, error answers included
     std::size_t open = 0;
     std::array<std::uint64_t, 8> closed_by_reason{};  // indexed by CloseReason
     std::uint64_t accept_pauses = 0;                  // times accepting paused: out of descriptors
@@ -102,7 +104,9 @@ public:
     int fd() const { return loop_.fd(); }
     std::optional<Duration> next_timeout() const;
 
-    // Any thread: runs `task` on the loop thread soon after.
+    // Any thread: runs `task` on the loop thread soon after. A task that
+    // throws: its exception comes out of poll() or run(), and the tasks
+    // posted after it run on the next turn.
     void post(std::function<void()> task);
 
     // Stops: no new connections; idle ones close now; requests in flight are

@@ -20,7 +20,7 @@ struct ListenOptions {
     std::string host = "127.0.0.1";  // an IPv4 or IPv6 literal: "0.0.0.0", "::1", "::"
     std::uint16_t port = 8080;       // 0: any free port
     std::string unix_path = "";      // not empty: a Unix socket at this path instead
-    int listen_fd = -1;              // >= 0: this descriptor, already listening
+    int listen_fd = -1;              // >= 0: this descriptor, already listening; the server owns it from then on
     bool reuse_port = false;         // SO_REUSEPORT: let other sockets bind the same port
     int backlog = 4096;              // the accept queue's length (capped by net.core.somaxconn)
 };

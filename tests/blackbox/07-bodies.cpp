@@ -206,9 +206,11 @@ TEST_CASE("a chunked upload that grows past 1 MiB is answered 413 (RFC 9110 §15
 TEST_CASE("a 413 is not lost when the refused body arrives anyway" * chapters(7)) {
     Server server;
     DescriptorCheck descriptors(server);
-    // The client sends 2 MiB without waiting. The server must read (and drop)
-    // them, or its close would reset the connection and destroy the 413.
-    std::string body(2 * limit, 'x');
+    // The client sends 8 MiB without waiting: more than the socket buffers
+    // between them hold. The server must read (and drop) them, or the client
+    // could not finish sending, and the server's close, with bytes unread,
+    // would reset the connection and destroy the 413.
+    std::string body(8 * limit, 'x');
     Client client(server.port());
     CHECK(client.send(post_echo("Content-Length: " + std::to_string(body.size()) + "\r\n") + body));
     client.finish_sending();

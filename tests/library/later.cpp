@@ -5,7 +5,7 @@
 // comes back through post(), the one Server call safe from any thread, and
 // finishes the response on the loop thread. If the client goes first, the
 // handler hears of it through on_close() and client_gone().
-#include <mutex>
+#include <stdexcept>
 #include <vector>
 
 #include "support.hpp"
@@ -134,4 +134,21 @@ TEST_CASE("a stream's writes report false once the client has gone, so its feede
     REQUIRE(serve_until(server, [&] { return stream->client_gone(); }));
     CHECK_FALSE(stream->write("two\n"));
     CHECK_FALSE(stream->end());
+}
+
+TEST_CASE("a posted task that throws does not lose the tasks posted with it") {
+    // Whether the exception reaches poll()'s caller is the server's choice;
+    // dropping other threads' work without a word is not.
+    Server server({.listen = {.port = 0}});
+    int ran = 0;
+    server.post([] { throw std::runtime_error("a failing task"); });
+    server.post([&] { ++ran; });
+    Deadline deadline = deadline_after();
+    while (ran == 0 && std::chrono::steady_clock::now() < deadline) {
+        try {
+            server.poll(Duration(10));
+        } catch (const std::runtime_error&) {
+        }
+    }
+    CHECK(ran == 1);
 }

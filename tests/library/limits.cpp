@@ -223,9 +223,8 @@ TEST_CASE("out of descriptors, accepting pauses instead of spinning, and the cli
 }
 
 TEST_CASE("SIGPIPE never kills the program: a client that vanishes in the middle of a large file response") {
-    std::filesystem::path root = std::filesystem::temp_directory_path() /
-                                 ("porter-library-files-" + std::to_string(::getpid()));
-    std::filesystem::create_directories(root);
+    TempDir directory;
+    const std::filesystem::path& root = directory.path();
     std::ofstream(root / "big.bin").close();
     std::filesystem::resize_file(root / "big.bin", 32 << 20);  // sparse: 32 MiB of zeros, no disk
     Leaving leaving = Leaving::reset;
@@ -235,7 +234,6 @@ TEST_CASE("SIGPIPE never kills the program: a client that vanishes in the middle
         leaving = Leaving::reset_before_shutdown;
     }
     ChildOutcome child = run_in_child([&] { return survive_client_leaving_mid_file(root, leaving); });
-    std::filesystem::remove_all(root);
     INFO("child reported: ", child.report);
     CHECK_MESSAGE(child.signal != SIGPIPE, "killed by SIGPIPE");
     REQUIRE(child.exited);

@@ -98,10 +98,8 @@ TEST_CASE("a server on ::1 takes IPv6 clients, and names them [::1]:port") {
 }
 
 TEST_CASE("a server on a Unix socket path takes AF_UNIX clients, port() is 0, and a stale socket file is replaced") {
-    std::filesystem::path directory = std::filesystem::temp_directory_path() /
-                                      ("porter-library-" + std::to_string(::getpid()));
-    std::filesystem::create_directories(directory);
-    std::string path = (directory / "porter.sock").string();
+    TempDir directory;
+    std::string path = (directory.path() / "porter.sock").string();
     {
         // What a crashed earlier run leaves: a socket file nobody listens on.
         Fd stale(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
@@ -123,16 +121,13 @@ TEST_CASE("a server on a Unix socket path takes AF_UNIX clients, port() is 0, an
         REQUIRE(server.connections().size() == 1);
         CHECK(server.connections().front().peer == "unix");
     }
-    std::filesystem::remove_all(directory);
 }
 
 TEST_CASE("a Unix socket path where a server is listening is refused (EADDRINUSE), not taken from it") {
     // As with a TCP port without reuse_port: a second copy of a server must
     // fail loudly, not leave the first one running where nobody can reach it.
-    std::filesystem::path directory = std::filesystem::temp_directory_path() /
-                                      ("porter-library-live-" + std::to_string(::getpid()));
-    std::filesystem::create_directories(directory);
-    std::string path = (directory / "porter.sock").string();
+    TempDir directory;
+    std::string path = (directory.path() / "porter.sock").string();
     Server first({.listen = {.unix_path = path}});
     add_hello(first);
     CHECK(construction_error({.listen = {.unix_path = path}}) == EADDRINUSE);
@@ -140,18 +135,14 @@ TEST_CASE("a Unix socket path where a server is listening is refused (EADDRINUSE
     REQUIRE(peer.send(request("GET", "/")));
     std::optional<test::Response> answer = peer.await_response(first);
     CHECK(answer);
-    std::filesystem::remove_all(directory);
 }
 
 TEST_CASE("a Unix socket path that names a file which is not a socket is refused, and the file is kept") {
-    std::filesystem::path directory = std::filesystem::temp_directory_path() /
-                                      ("porter-library-file-" + std::to_string(::getpid()));
-    std::filesystem::create_directories(directory);
-    std::filesystem::path precious = directory / "data.txt";
+    TempDir directory;
+    std::filesystem::path precious = directory.path() / "data.txt";
     std::ofstream(precious) << "keep me\n";
     CHECK(construction_error({.listen = {.unix_path = precious.string()}}) != 0);
     CHECK(std::filesystem::is_regular_file(precious));
-    std::filesystem::remove_all(directory);
 }
 
 TEST_CASE("a descriptor already listening is adopted: served, made non-blocking and close-on-exec, and closed with the server") {

@@ -65,7 +65,7 @@ TEST_CASE("stats() counts connections accepted and open, requests answered, and 
     server.route("GET", "/", [](Request&, Response& res) { res.text(200, "ok\n"); });
     Stats before = server.stats();
     CHECK(before.accepted == 0);
-    CHECK(before.requests == 0);
+    CHECK(before.responses == 0);
     CHECK(before.open == 0);
 
     Peer leaves = Peer::tcp(server.port());  // asks, then closes: peer_closed
@@ -98,7 +98,7 @@ TEST_CASE("stats() counts connections accepted and open, requests answered, and 
     REQUIRE(serve_until(server, [&] { return server.stats().open == 1; }));
     Stats after = server.stats();
     CHECK(after.accepted == 5);
-    CHECK(after.requests == 4);  // every answer counts, the 400 too
+    CHECK(after.responses == 4);  // every answer counts, the 400 too
     CHECK(after.open == 1);
     CHECK(closed_for(server, CloseReason::peer_closed) == 1);
     CHECK(closed_for(server, CloseReason::done) == 1);

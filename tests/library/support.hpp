@@ -23,6 +23,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <functional>
 #include <optional>
 #include <string>
@@ -302,6 +303,27 @@ inline int connect_error(std::uint16_t port) {
     ::close(fd);
     return error;
 }
+
+// A fresh directory under the system's temporary one (mkdtemp(3)), removed
+// with everything in it when this goes out of scope, however the test ends.
+class TempDir {
+public:
+    TempDir() {
+        std::string pattern = (std::filesystem::temp_directory_path() / "porter-library-XXXXXX").string();
+        REQUIRE(::mkdtemp(pattern.data()) != nullptr);
+        path_ = pattern;
+    }
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    ~TempDir() {
+        std::error_code ignored;
+        std::filesystem::remove_all(path_, ignored);
+    }
+    const std::filesystem::path& path() const { return path_; }
+
+private:
+    std::filesystem::path path_;
+};
 
 // A minimal HTTP/1.1 request that keeps the connection open.
 inline std::string request(std::string_view method, std::string_view target) {
