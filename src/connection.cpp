@@ -357,6 +357,10 @@ bool Connection::is_congested() const { return sent_ + options_.high_water < out
 void Connection::finish_response() {
     exchange_->finished = true;
     exchange_->connection = nullptr;  // later calls on kept handles do nothing
+    // A callback may hold a Response, which holds the exchange: a cycle of
+    // shared_ptrs that would never be freed. Nothing can call them now.
+    exchange_->on_drain = nullptr;
+    exchange_->on_close = nullptr;
     exchange_.reset();
     ++requests_served_;
     dispatcher_.finished(*this, request_, status_, body_bytes_, std::chrono::duration_cast<Duration>(clock_.now - request_started_));
@@ -483,6 +487,7 @@ void Connection::close(CloseReason reason) {
     if (exchange_) {
         std::shared_ptr<Exchange> exchange = std::move(exchange_);
         exchange->connection = nullptr;
+        exchange->on_drain = nullptr;  // see finish_response: break the cycle
         if (!exchange->finished && exchange->on_close) {
             auto callback = std::move(exchange->on_close);
             run_callback(callback);

@@ -110,16 +110,19 @@ TEST_CASE("GET / answers 200 with hello, world" * chapters(3)) {
 TEST_CASE("GET /echo/TEXT answers TEXT percent-decoded, as text/plain (RFC 3986 §2.1)" * chapters(3)) {
     Server server;
     DescriptorCheck descriptors(server);
-    for (auto [target, text] : std::vector<std::pair<std::string, std::string>>{
+    struct Case {
+        std::string target, text;
+    };
+    for (const Case& c : std::vector<Case>{
              {"/echo/hello", "hello"},
              {"/echo/hello%20there", "hello there"},
              {"/echo/%41%62c", "Abc"},             // either case of hex digit
              {"/echo/caf%C3%A9", "caf\xc3\xa9"},   // UTF-8 bytes, one escape each
              {"/echo/a+b", "a+b"},                 // '+' is a space only in forms, not in a path
              {"/echo/100%25", "100%"}}) {
-        CAPTURE(target);
-        Response response = expect_status(server.port(), get(target), 200);
-        CHECK(response.body == text);
+        CAPTURE(c.target);
+        Response response = expect_status(server.port(), get(c.target), 200);
+        CHECK(response.body == c.text);
         CHECK(response.field("Content-Type").value_or("").starts_with("text/plain"));
     }
 }

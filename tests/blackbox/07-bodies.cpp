@@ -137,13 +137,17 @@ TEST_CASE("Expect: 100-continue to a route that would refuse the body gets that 
           "(RFC 9110 §10.1.1)" * chapters(7)) {
     Server server;
     DescriptorCheck descriptors(server);
-    for (auto [target, status] : std::vector<std::pair<std::string, int>>{{"/no/such/path", 404}, {"/", 405}}) {
-        CAPTURE(target);
+    struct Case {
+        std::string target;
+        int status;
+    };
+    for (const Case& c : {Case{"/no/such/path", 404}, Case{"/", 405}}) {
+        CAPTURE(c.target);
         Client client(server.port());
-        CHECK(client.send(request("POST", target, "Expect: 100-continue\r\nContent-Length: 5\r\n")));
+        CHECK(client.send(request("POST", c.target, "Expect: 100-continue\r\nContent-Length: 5\r\n")));
         Response response = client.read_response();
         CHECK_MESSAGE(response.well_formed, response.problem);
-        CHECK(response.status == status);
+        CHECK(response.status == c.status);
     }
 }
 

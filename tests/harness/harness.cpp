@@ -95,19 +95,25 @@ std::string read_all(int fd, Clock::time_point deadline) {
     return text;
 }
 
-// Waits for `pid` to exit; kills it if the deadline passes. -1 unless it exited.
-int wait_for_exit(pid_t pid, Clock::time_point deadline) {
+// Waits for `pid` to end; kills it if the deadline passes. Returns its wait
+// status, as waitpid(2) gives it.
+int reap(pid_t pid, Clock::time_point deadline) {
+    int status = 0;
     for (;;) {
-        int status = 0;
-        pid_t done = ::waitpid(pid, &status, WNOHANG);
-        if (done == pid) return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+        if (::waitpid(pid, &status, WNOHANG) == pid) return status;
         if (Clock::now() > deadline) {
             ::kill(pid, SIGKILL);
             ::waitpid(pid, &status, 0);
-            return -1;
+            return status;
         }
         std::this_thread::sleep_for(2ms);  // no portable way to wait on a child with a timeout
     }
+}
+
+// Waits for `pid` to exit; kills it if the deadline passes. -1 unless it exited.
+int wait_for_exit(pid_t pid, Clock::time_point deadline) {
+    int status = reap(pid, deadline);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 bool iequals(std::string_view a, std::string_view b) {
@@ -260,6 +266,16 @@ Server::Server(std::vector<std::string> arguments) {
 bool Server::is_running() {
     int status = 0;
     return pid_ > 0 && ::waitpid(pid_, &status, WNOHANG) == 0;
+}
+
+std::optional<int> Server::stop() {
+    if (pid_ <= 0) return std::nullopt;
+    ::kill(pid_, SIGTERM);
+    int status = reap(pid_, Clock::now() + patience);
+    pid_ = -1;
+    if (WIFEXITED(status)) return WEXITSTATUS(status);
+    if (WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM) return std::nullopt;
+    return -1;
 }
 
 Server::~Server() {

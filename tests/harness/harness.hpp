@@ -35,7 +35,8 @@ int chapter();
 //   TEST_CASE("..." * chapters(1, 6))   chapters 01 to 05
 doctest::skip chapters(int from, int until = 100);
 
-// A response as read off the wire, framed by Content-Length (or by the close).
+// A response as read off the wire: by parse_response, framed by Content-Length
+// (or by the close); by Client::read_response, also chunked, body decoded.
 struct Response {
     std::string version;  // "HTTP/1.1"
     int status = 0;
@@ -81,6 +82,13 @@ public:
     // from /proc/PID/status.
     std::size_t resident_bytes() const;
     std::size_t peak_resident_bytes() const;
+
+    // Sends SIGTERM and waits (within `patience`) for the server to end.
+    // Returns its exit status; nullopt when SIGTERM's default action ended it
+    // (a stage that does not catch it yet); -1 when it had to be killed, or
+    // another signal ended it. Under SANITIZE=1, LeakSanitizer makes the exit
+    // status non-zero if anything was left allocated.
+    std::optional<int> stop();
 
 private:
     pid_t pid_ = -1;
