@@ -89,9 +89,9 @@ std::size_t Connection::input_room() const {
     // Answers are piling up unread: take no more requests until the client
     // reads; TCP's window then pushes back on it.
     if (is_congested()) return 0;
-    if (state_ == ConnectionState::handling) {
-        // Pipelined requests wait while this one is answered; hold at most
-        // one more head's worth of them.
+    if (state_ == ConnectionState::handling || file_) {
+        // Pipelined requests wait while this answer is made or its file is
+        // sent; hold at most one more head's worth of them.
         std::size_t waiting = input_.size() - start_;
         std::size_t cap = options_.head.max_header_bytes;
         return waiting >= cap ? 0 : cap - waiting;
@@ -106,31 +106,20 @@ void Connection::receive(std::string_view bytes) {
 }
 
 void Connection::receive_end() {
+    // A client may half-close after sending its requests: it still reads the
+    // answers. Serve what has arrived, then close (see finish_input).
     peer_done_ = true;
-    switch (state_) {
-    case ConnectionState::idle:
-        if (!output_pending()) {
-            close(CloseReason::peer_closed);
-        } else {  // answers still going out: send them, then close
-            closing_ = true;
-            pending_reason_ = CloseReason::peer_closed;
-            enter(ConnectionState::draining);
-        }
-        break;
-    case ConnectionState::reading_head:
-    case ConnectionState::reading_body:
-        advance();  // the request can't complete now: a 400, unless it just did
-        break;
-    case ConnectionState::handling:
-        // A client may half-close after its request; it still reads the answer.
-        closing_ = true;
-        pending_reason_ = CloseReason::peer_closed;
-        break;
-    case ConnectionState::draining:
-        if (write_shut_) close(pending_reason_);
-        break;
-    case ConnectionState::closed: break;
-    }
+    if (!closing_) pending_reason_ = CloseReason::peer_closed;  // else we were closing anyway
+    if (state_ == ConnectionState::draining && write_shut_) close(pending_reason_);
+    else advance();
+}
+
+// The peer has finished sending and every request it sent is answered: send
+// what is due, then close.
+void Connection::finish_input() {
+    if (!output_pending()) return close(pending_reason_);
+    closing_ = true;
+    enter(ConnectionState::draining);
 }
 
 // #region advance
@@ -152,7 +141,8 @@ void Connection::advance() {
     }
     advancing_ = false;
     compact_input();
-    if (state_ == ConnectionState::idle) release_buffers();
+    if (state_ == ConnectionState::idle && peer_done_ && start_ == input_.size()) finish_input();
+    else if (state_ == ConnectionState::idle) release_buffers();
 }
 // #endregion advance
 
@@ -165,11 +155,25 @@ void Connection::start_request() {
     request_started_ = clock_.now;
 }
 
+// Whether parsing the unparsed bytes again could say more than last time:
+// the parser starts from the first byte each call, so a client trickling a
+// head a byte at a time would otherwise cost a parse of up to 16 KiB per
+// byte. Only a new line end, or crossing a limit, can change the verdict;
+// a bad byte is still refused, at the latest when its line ends.
+bool Connection::worth_parsing(std::string_view unparsed) const {
+    auto crosses = [&](std::size_t limit) { return head_scanned_ <= limit && unparsed.size() > limit; };
+    return head_scanned_ == 0 || peer_done_ || unparsed.find('\n', head_scanned_) != std::string_view::npos ||
+           crosses(options_.head.max_request_line + 1) || crosses(options_.head.max_header_bytes);
+}
+
 void Connection::read_head() {
     std::string_view unparsed(input_.data() + start_, input_.size() - start_);
+    if (!worth_parsing(unparsed)) return;
     ParseResult result = parse_request(unparsed, options_.head, request_);
     switch (result.status) {
     case ParseStatus::incomplete:
+        head_scanned_ = unparsed.size();
+        request_ = Request{};  // its views point into input_, which may move
         if (peer_done_) fail(400, CloseReason::parse_error);  // cut short by the client's FIN
         return;
     case ParseStatus::invalid:
@@ -181,6 +185,7 @@ void Connection::read_head() {
         // so the Request's views point at bytes that stay put.
         head_.assign(unparsed.substr(0, result.consumed));
         start_ += result.consumed;
+        head_scanned_ = 0;
         parse_request(head_, options_.head, request_);
         accept_head();
         return;
@@ -190,6 +195,7 @@ void Connection::read_head() {
 // #region accept_head
 // A head has parsed: decide what it means for the body and the connection.
 void Connection::accept_head() {
+    if (int status = check_target(request_)) return fail(status, CloseReason::parse_error);
     if (int status = check_host(request_)) return fail(status, CloseReason::parse_error);
     Framing framing = decide_body_framing(request_, options_.max_body_bytes);
     if (framing.error) return fail(framing.error, reason_for_error(framing.error));
@@ -251,8 +257,9 @@ void Connection::dispatch() {
     dispatcher_.dispatch(*this, request_, response);
     // A handler that neither answered nor kept the response for later has
     // forgotten the client: say so rather than leave it waiting.
-    if (exchange->connection == this && !exchange->decided && !exchange->deferred)
-        respond(500, "the handler sent no response\n", "text/plain; charset=utf-8");
+    if (exchange->connection != this || exchange->deferred) return;
+    if (!exchange->decided) respond(500, "the handler sent no response\n", "text/plain; charset=utf-8");
+    else if (streaming_) stream_end();  // streamed without defer(): nobody else can end it
 }
 // #endregion dispatch
 
@@ -275,6 +282,7 @@ void Connection::fail(int status, CloseReason reason) {
 // The status line and fields (RFC 9112 §4, RFC 9110 §6.6.1 for Date). `length`
 // empty means a streamed body: chunked for 1.1, ended by closing for 1.0.
 void Connection::write_head(int status, std::string_view content_type, std::optional<std::uint64_t> length) {
+    if (peer_done_ && start_ == input_.size()) closing_ = true;  // the client's last request
     if (!length && may_have_body(status) && request_.version == Version::http_1_0) closing_ = true;
     std::string head = "HTTP/1.1 " + std::to_string(status) + " ";
     head += reason_phrase(status);
@@ -298,8 +306,15 @@ void Connection::write_head(int status, std::string_view content_type, std::opti
 }
 // #endregion write_head
 
+// A handler gives a final status, 200 to 599: a 1xx is not an answer (the
+// next response would be taken for this request's), and anything else is not
+// a status line.
+bool Connection::may_answer(int status) const {
+    return exchange_ && !exchange_->decided && status >= 200 && status <= 599;
+}
+
 bool Connection::respond(int status, std::string body, std::string_view content_type) {
-    if (!exchange_ || exchange_->decided) return false;
+    if (!may_answer(status)) return false;
     exchange_->decided = true;
     write_head(status, content_type, body.size());
     if (may_have_body(status) && !head_only_) append_output(body);  // HEAD: the length, not the bytes (RFC 9110 §9.3.2)
@@ -309,23 +324,24 @@ bool Connection::respond(int status, std::string body, std::string_view content_
 }
 
 bool Connection::respond_file(int status, FileBody body, std::string_view content_type) {
-    if (!exchange_ || exchange_->decided) return false;
+    if (!may_answer(status)) return false;
     exchange_->decided = true;
     write_head(status, content_type, body.length);
-    body_bytes_ = head_only_ ? 0 : body.length;
-    if (!head_only_ && body.length > 0) file_ = std::move(body);
+    bool sends_body = !head_only_ && may_have_body(status);
+    body_bytes_ = sends_body ? body.length : 0;
+    if (sends_body && body.length > 0) file_ = std::move(body);
     finish_response();
     return true;
 }
 
 bool Connection::stream_start(int status, std::string_view content_type) {
-    if (!exchange_ || exchange_->decided) return false;
+    if (!may_answer(status)) return false;
     exchange_->decided = true;
     streaming_ = true;
     write_head(status, content_type, std::nullopt);
-    // HEAD: the head is the whole answer. Finishing now means later writes
-    // report false, so a producer stops instead of holding the connection.
-    if (head_only_) finish_response();
+    // HEAD, 204, 304: the head is the whole answer. Finishing now means later
+    // writes report false, so a producer stops instead of holding the connection.
+    if (head_only_ || !may_have_body(status)) finish_response();
     return true;
 }
 

@@ -157,6 +157,9 @@ private:
     void finish_response();
     void close(CloseReason reason);
     void notify_drained();
+    void finish_input();
+    bool worth_parsing(std::string_view unparsed) const;
+    bool may_answer(int status) const;
     void enter(ConnectionState state);
     void append_output(std::string_view bytes);
     bool output_pending() const { return sent_ < output_.size() || file_.has_value(); }
@@ -183,6 +186,7 @@ private:
     // pipelined requests cost no quadratic copying.
     std::string input_;
     std::size_t start_ = 0;
+    std::size_t head_scanned_ = 0;  // unparsed bytes the last incomplete parse saw
 
     // The request being read or handled. Its views point into `head_`.
     std::string head_;

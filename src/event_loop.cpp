@@ -27,21 +27,20 @@ EventLoop::EventLoop()
     : epoll_(::epoll_create1(EPOLL_CLOEXEC)), wakeup_(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)), events_(256) {
     if (!epoll_.is_open()) throw_errno("epoll_create1");
     if (!wakeup_.is_open()) throw_errno("eventfd");
-    watch(wakeup_.get(), EPOLLIN, wakeup_tag);
+    if (!watch(wakeup_.get(), EPOLLIN, wakeup_tag)) throw_errno("epoll_ctl(ADD)");
 }
 
-// epoll_ctl(2) fails only for bugs (EBADF, EEXIST, ENOENT, EINVAL) or ENOMEM,
-// ENOSPC (the per-user watch limit, /proc/sys/fs/epoll/max_user_watches).
-// Neither is something the loop can work around, so they throw: a bug
-// surfaces, and a full system refuses the connection at its accept.
-void EventLoop::watch(int fd, std::uint32_t events, std::uint64_t tag) {
+// epoll_ctl(2) fails for bugs (EBADF, EEXIST, ENOENT, EINVAL) or for lack of
+// room (ENOMEM, ENOSPC). Both come back as false: the server drops that one
+// connection rather than let an exception unwind through the loop.
+bool EventLoop::watch(int fd, std::uint32_t events, std::uint64_t tag) {
     epoll_event event{events, {.u64 = tag}};
-    if (::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, fd, &event) != 0) throw_errno("epoll_ctl(ADD)");
+    return ::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, fd, &event) == 0;
 }
 
-void EventLoop::change(int fd, std::uint32_t events, std::uint64_t tag) {
+bool EventLoop::change(int fd, std::uint32_t events, std::uint64_t tag) {
     epoll_event event{events, {.u64 = tag}};
-    if (::epoll_ctl(epoll_.get(), EPOLL_CTL_MOD, fd, &event) != 0) throw_errno("epoll_ctl(MOD)");
+    return ::epoll_ctl(epoll_.get(), EPOLL_CTL_MOD, fd, &event) == 0;
 }
 
 void EventLoop::forget(int fd) {

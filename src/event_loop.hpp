@@ -30,9 +30,11 @@ public:
     // return events, so an outside loop can watch this one descriptor.
     int fd() const { return epoll_.get(); }
 
-    // epoll_ctl(2) ADD, MOD and DEL. Loop thread only.
-    void watch(int fd, std::uint32_t events, std::uint64_t tag);
-    void change(int fd, std::uint32_t events, std::uint64_t tag);
+    // epoll_ctl(2) ADD, MOD and DEL. Loop thread only. False, with errno, on
+    // failure: ENOMEM, or ENOSPC at the per-user limit on watches
+    // (/proc/sys/fs/epoll/max_user_watches); anything else would be a bug.
+    bool watch(int fd, std::uint32_t events, std::uint64_t tag);
+    bool change(int fd, std::uint32_t events, std::uint64_t tag);
     void forget(int fd);
 
     // Waits up to `timeout` (negative: forever) and returns the events that

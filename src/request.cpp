@@ -32,7 +32,17 @@ std::optional<std::string_view> Request::field(std::string_view name) const {
 
 // origin-form is absolute-path [ "?" query ] (RFC 9112 §3.2.1); no fragment
 // is ever sent, so '?' is the only separator to look for.
-std::string_view Request::path() const { return target.substr(0, target.find('?')); }
+// The absolute form, "http://host/path?query", is what a request to a proxy
+// looks like, and a server must accept it too (RFC 9112 §3.2.2); its path
+// starts after the authority.
+std::string_view Request::path() const {
+    std::string_view path = target.substr(0, target.find('?'));
+    if (path.starts_with('/') || path == "*") return path;
+    std::size_t authority = path.find("://");
+    if (authority == std::string_view::npos) return path;
+    std::size_t slash = path.find('/', authority + 3);
+    return slash == std::string_view::npos ? "/" : path.substr(slash);
+}
 
 std::string_view Request::query() const {
     std::size_t question_mark = target.find('?');

@@ -1,9 +1,10 @@
 // Request: what the parser and the connection hand a handler.
 //
-// Layer: core. The method, target and fields are views into the connection's
-// input buffer: valid until the handler's response is finished, after which
-// the connection reuses the buffer for the next request. The body, once
-// decoded (chunked or not), and the route parameters are owned here.
+// Layer: core. The method, target and fields are views into the head's bytes,
+// which the connection keeps until the response is finished or the client
+// goes (on_close) — whichever comes first. A handler that answers later must
+// copy what it needs before it returns. The body, once decoded (chunked or
+// not), and the route parameters are owned here.
 #pragma once
 
 #include <optional>
@@ -42,7 +43,8 @@ struct Request {
     // (RFC 9110 §5.1), or nullopt when there is none.
     std::optional<std::string_view> field(std::string_view name) const;
 
-    // The target's path: everything before '?', still percent-encoded.
+    // The target's path: everything before '?', still percent-encoded; for
+    // an absolute-form target ("http://host/a?b"), the part after the host.
     std::string_view path() const;
     // The target's query: everything after the first '?', or "".
     std::string_view query() const;

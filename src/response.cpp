@@ -36,7 +36,9 @@ bool is_safe_value(std::string_view text) {
 
 bool Response::set_field(std::string_view name, std::string_view value) {
     if (exchange_->decided || !is_token(name) || !is_safe_value(value)) return false;
-    for (std::string_view reserved : {"Date", "Content-Length", "Transfer-Encoding", "Connection"})
+    // Content-Type goes with the body (send, file, stream); a second one here
+    // would make two, which RFC 9110 §5.3 forbids for a singleton field.
+    for (std::string_view reserved : {"Date", "Content-Length", "Transfer-Encoding", "Connection", "Content-Type"})
         if (equals_ignoring_case(name, reserved)) return false;
     exchange_->fields.emplace_back(name, value);
     return true;

@@ -51,7 +51,8 @@ public:
 
     // A field to send with the response, such as Cache-Control; call before
     // the status is given. Date, Content-Length, Transfer-Encoding and
-    // Connection are the server's to write and are ignored here.
+    // Connection are the server's to write, and Content-Type is the body's
+    // (an argument of send, file, stream): those are refused here.
     // False, and nothing set, for a name that is not a token, a value with a
     // control character (CR LF would let a value inject fields), or too late.
     bool set_field(std::string_view name, std::string_view value);
@@ -80,6 +81,8 @@ public:
     // Whether the client has gone (closed, reset, timed out, server stopped);
     // on_close runs once when that happens before the response is finished.
     bool client_gone() const;
+    // Whether the whole response has been handed over (it may not all be sent yet).
+    bool is_finished() const { return exchange_->finished; }
     void on_close(std::function<void()> callback);
 
 private:

@@ -176,6 +176,15 @@ Framing frame_by_codings(const std::vector<std::string_view>& codings) {
 
 }  // namespace
 
+int check_target(const Request& request) {
+    std::string_view target = request.target;
+    if (target.starts_with('/')) return 0;
+    if (target == "*") return request.method == "OPTIONS" ? 0 : 400;
+    for (std::string_view scheme : {"http://", "https://"})
+        if (target.size() > scheme.size() && equals_ignoring_case(target.substr(0, scheme.size()), scheme)) return 0;
+    return 400;
+}
+
 int check_host(const Request& request) {
     // RFC 9112 §3.2: a server MUST respond 400 to an HTTP/1.1 request without
     // Host, and to any request with more than one Host line or an invalid one.

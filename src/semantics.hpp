@@ -20,6 +20,11 @@ namespace porter {
 // refused. HTTP/1.0 may omit it, and an empty value is allowed.
 int check_host(const Request& request);
 
+// 0 if the request-target has a form a server accepts (RFC 9112 §3.2):
+// origin-form "/path", absolute-form "http://host/path", or "*" for OPTIONS;
+// else 400. Authority-form is CONNECT's, which a server like this doesn't do.
+int check_target(const Request& request);
+
 // Whether the connection stays open after this exchange (RFC 9112 §9.3), as
 // far as the request is concerned: HTTP/1.1 persists unless Connection lists
 // "close"; HTTP/1.0 only if it lists "keep-alive" and not "close".

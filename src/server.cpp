@@ -99,6 +99,7 @@ void Server::poll(Duration timeout) {
         }
     }
     finish_shutdown_if_done();
+    closed_.clear();  // nothing of theirs is on the stack any more
 }
 // #endregion poll
 
@@ -154,7 +155,10 @@ void Server::accept_clients() {
         auto link = std::make_unique<Link>(Link{id, std::move(accepted.client), std::move(accepted.peer), clock_.now,
                                                 nullptr, EPOLLIN, std::nullopt, false});
         link->connection = std::make_unique<Connection>(id, options_.connection, clock_, static_cast<Dispatcher&>(*this));
-        loop_.watch(link->socket.get(), EPOLLIN, id);
+        if (!loop_.watch(link->socket.get(), EPOLLIN, id)) {
+            ++stats_.watch_failures;  // ENOMEM, ENOSPC (epoll's max_user_watches): drop this client
+            continue;
+        }
         Link& added = *links_.emplace(id, std::move(link)).first->second;
         ++stats_.accepted;
         if (shutdown_deadline_) {
@@ -179,8 +183,8 @@ void Server::pause_accepting(std::optional<TimePoint> until) {
 void Server::resume_accepting() {
     accept_resume_.reset();
     if (accepting_ || !listener_.is_open() || shutdown_deadline_) return;
-    loop_.watch(listener_.get(), EPOLLIN, listener_tag);
-    accepting_ = true;
+    accepting_ = loop_.watch(listener_.get(), EPOLLIN, listener_tag);
+    if (!accepting_) accept_resume_ = clock_.now + accept_backoff;
 }
 
 // #region on_readable
@@ -241,6 +245,7 @@ void Server::flush(Link& link) {
 // After anything happened to a link: send what is due, then make epoll and
 // the deadline index agree with the connection's new state, or close it.
 void Server::settle(Link& link) {
+    if (link.closed) return;
     flush(link);
     Connection& connection = *link.connection;
     if (connection.is_closed()) return close_link(link);
@@ -248,7 +253,10 @@ void Server::settle(Link& link) {
     if (connection.input_room() > 0) events |= EPOLLIN;
     if (!connection.output().empty() || connection.output_file()) events |= EPOLLOUT;
     if (events != link.events) {
-        loop_.change(link.socket.get(), events, link.id);
+        if (!loop_.change(link.socket.get(), events, link.id)) {
+            connection.abort(CloseReason::io_error);
+            return close_link(link);
+        }
         link.events = events;
     }
     std::optional<TimePoint> deadline = connection.deadline();
@@ -261,6 +269,7 @@ void Server::settle(Link& link) {
 // #endregion settle
 
 void Server::close_link(Link& link) {
+    if (link.closed) return;
     Connection& connection = *link.connection;
     ++stats_.closed_by_reason[static_cast<std::size_t>(connection.close_reason())];
     if (link.in_flight_at_shutdown) {
@@ -273,7 +282,14 @@ void Server::close_link(Link& link) {
     if (recently_closed_.size() > recently_closed_kept) recently_closed_.pop_back();
     if (link.deadline) deadlines_.erase({*link.deadline, link.id});
     loop_.forget(link.socket.get());
-    links_.erase(link.id);  // closes the socket; `link` is gone
+    link.closed = true;
+    // Not destroyed yet: this may run inside the connection's own call stack
+    // (a handler that called shutdown(), a callback), so the Link waits in
+    // `closed_` until the turn is over. The socket closes now.
+    link.socket.reset();
+    auto found = links_.find(link.id);
+    closed_.push_back(std::move(found->second));
+    links_.erase(found);
     if (!accepting_ && !accept_resume_) resume_accepting();  // below the cap again
 }
 
@@ -347,8 +363,8 @@ void Server::dispatch(Connection& connection, Request& request, Response& respon
     try {
         (*match.handler)(request, response);
     } catch (...) {
-        if (!response.text(500, "Internal Server Error\n") && !connection.is_closed())
-            connection.abort(CloseReason::io_error);
+        if (response.text(500, "Internal Server Error\n") || response.is_finished()) return;
+        if (!connection.is_closed()) connection.abort(CloseReason::io_error);  // a stream, half sent
     }
 }
 // #endregion dispatch

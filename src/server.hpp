@@ -6,7 +6,7 @@
 // drives the loop itself: one turn at a time with poll(), or from its own
 // epoll by watching fd() and honouring next_timeout().
 //
-//   porter::Server server({.port = 8080});
+//   porter::Server server({.listen = {.port = 8080}});
 //   server.route("GET", "/hello/:name", [](porter::Request& req, porter::Response& res) {
 //       res.text(200, "hello " + std::string(req.param("name")) + "\n");
 //   });
@@ -69,6 +69,7 @@ struct Stats {
     std::size_t open = 0;
     std::array<std::uint64_t, 8> closed_by_reason{};  // indexed by CloseReason
     std::uint64_t accept_pauses = 0;                  // times accepting paused: out of descriptors
+    std::uint64_t watch_failures = 0;                 // clients dropped: epoll could not watch them
 };
 
 // A connection as seen from outside, for a status page.
@@ -133,6 +134,7 @@ private:
         std::optional<TimePoint> deadline;        // as filed in `deadlines_`
         bool in_flight_at_shutdown = false;
         bool woken = false;                       // queued in `woken_`
+        bool closed = false;                      // in `closed_`, waiting for the turn to end
     };
 
     // Dispatcher: the core calls these.
@@ -164,6 +166,7 @@ private:
     std::unordered_map<std::uint64_t, std::unique_ptr<Link>> links_;
     std::set<std::pair<TimePoint, std::uint64_t>> deadlines_;  // (when, link id), soonest first
     std::vector<std::uint64_t> woken_;        // links with output from outside a read
+    std::vector<std::unique_ptr<Link>> closed_;  // closed this turn, destroyed at its end
     std::uint64_t next_id_ = 1;
 
     bool accepting_ = false;                  // the listener is in epoll

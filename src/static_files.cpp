@@ -243,6 +243,13 @@ void serve_file(const Root& root, Request& request, Response& response) {
         refuse(response, 405);
         return;
     }
+    // The handler reads the route's "*path": a route with another name would
+    // silently serve the root for every URL. Say so instead.
+    auto has_path = [](const auto& param) { return param.first == "path"; };
+    if (std::none_of(request.params.begin(), request.params.end(), has_path)) {
+        response.text(500, "static_files needs a route ending in *path\n");
+        return;
+    }
     auto decoded = percent_decode(request.param("path"));
     if (!decoded) return refuse(response, 400);
     auto relative = normalize_path(*decoded);

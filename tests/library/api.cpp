@@ -176,6 +176,18 @@ TEST_CASE("a handler that throws gets 500 for its request only: the connection a
     CHECK(new_connection->status == 200);
 }
 
+TEST_CASE("a handler that answers and then throws keeps its answer: the exception costs nothing sent") {
+    Server server({.listen = {.port = 0}});
+    server.route("GET", "/", [](Request&, Response& res) {
+        res.text(200, std::string(100000, 'x'));
+        throw std::runtime_error("after the answer");
+    });
+    std::optional<test::Response> answer = ask(server, "GET", "/");
+    REQUIRE(answer);
+    CHECK(answer->status == 200);
+    CHECK(answer->body.size() == 100000);
+}
+
 TEST_CASE("a handler that neither answers nor defers gets 500, rather than leaving the client waiting") {
     Server server({.listen = {.port = 0}});
     server.route("GET", "/forgetful", [](Request&, Response&) {});

@@ -72,3 +72,43 @@ TEST_CASE("fields a handler sets are sent; reserved and unsafe ones are refused"
     CHECK(out.find("Cache-Control: no-store\r\n") != std::string::npos);
     CHECK(out.find("evil") == std::string::npos);
 }
+
+TEST_CASE("a handler's status must be final, 200 to 599: a 1xx or a non-status is refused") {
+    Driver driver;
+    std::vector<bool> accepted;
+    driver.handler = [&](Request&, Response& res) {
+        accepted.push_back(res.text(100, "not an answer\n"));  // the next response would answer this request
+        accepted.push_back(res.text(0, "x"));
+        accepted.push_back(res.text(1000, "x"));
+        accepted.push_back(res.text(200, "ok\n"));
+    };
+    CHECK(driver.send(get("/")) == response_bytes(200, "OK", "ok\n"));
+    CHECK(accepted == std::vector<bool>{false, false, false, true});
+}
+
+TEST_CASE("a 204 or 304 carries no body, whatever the handler passes (RFC 9110 §6.4.1)") {
+    Driver driver;
+    driver.handler = [](Request& req, Response& res) {
+        if (req.target == "/stream") {
+            res.stream(204, "text/plain");
+            res.write("abc");  // refused: the answer is already complete
+            res.end();
+        } else {
+            res.text(304, "ignored");
+        }
+    };
+    std::string out = driver.send(get("/stream") + get("/text"));
+    CHECK(out == "HTTP/1.1 204 No Content\r\nDate: Thu, 01 Jan 1970 00:00:00 GMT\r\n\r\n"
+                 "HTTP/1.1 304 Not Modified\r\nDate: Thu, 01 Jan 1970 00:00:00 GMT\r\n\r\n");
+}
+
+TEST_CASE("a stream the handler leaves open without defer() is ended for it") {
+    Driver driver;
+    driver.handler = [](Request&, Response& res) {
+        res.stream(200, "text/plain");
+        res.write("partial");
+    };
+    std::string out = driver.send(get("/") + get("/next"));
+    CHECK(out.find("7\r\npartial\r\n0\r\n\r\n") != std::string::npos);
+    CHECK(driver.handled.size() == 2);
+}

@@ -102,3 +102,18 @@ TEST_CASE("a client that closes before reading its answers still gets them, then
     CHECK(driver.connection->is_closed());
     CHECK(driver.connection->close_reason() == CloseReason::peer_closed);
 }
+
+TEST_CASE("a client that pipelines and then half-closes gets every answer, the last saying Connection: close") {
+    Driver driver;
+    std::optional<Response> kept;
+    driver.handler = [&](Request& req, Response& res) {
+        if (req.target == "/slow") kept = res.defer();
+        else res.text(200, "fast\n");
+    };
+    driver.connection->receive(get("/slow") + get("/fast"));
+    driver.connection->receive_end();  // FIN after both requests
+    kept->text(200, "slow\n");
+    CHECK(driver.take_output() == response_bytes(200, "OK", "slow\n") + response_bytes(200, "OK", "fast\n", true));
+    CHECK(driver.connection->is_closed());
+    CHECK(driver.connection->close_reason() == CloseReason::peer_closed);
+}

@@ -86,3 +86,16 @@ TEST_CASE("a file body comes after its head, and the next answer waits for the w
     CHECK(out == "HTTP/1.1 200 OK\r\nDate: Thu, 01 Jan 1970 00:00:00 GMT\r\nContent-Type: text/plain\r\n"
                  "Content-Length: 42\r\n\r\n<file 42>" + response_bytes(200, "OK", "after\n"));
 }
+
+TEST_CASE("while a file is being sent, the input held for later requests is bounded") {
+    Driver driver;
+    driver.handler = [](Request&, Response& res) {
+        res.file(200, FileBody{Fd(::open("/dev/null", O_RDONLY | O_CLOEXEC)), 0, 1 << 20}, "text/plain");
+    };
+    driver.connection->receive(get("/big"));  // the client reads none of it
+    REQUIRE(driver.connection->output_file() == nullptr);  // the head comes first
+    std::size_t room = driver.connection->input_room();
+    CHECK(room <= driver.options.head.max_header_bytes);
+    driver.connection->receive(std::string(room, 'x'));  // junk, or requests: held, not parsed
+    CHECK(driver.connection->input_room() == 0);
+}
