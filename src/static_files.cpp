@@ -24,7 +24,6 @@
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
-#include <climits>
 #include <limits>
 #include <memory>
 #include <system_error>
@@ -57,26 +56,6 @@ struct Opening {
     struct stat status {};   // when `file` is open: what fstat(2) said
 };
 
-// realpath(3) on the whole path, then a check that the result is the root or
-// below it, then open(2). The race: between realpath's look and open's, anyone
-// who can write under the root can swap a directory on the path for a symlink
-// that points out, and open follows it. O_NOFOLLOW closes that for the last
-// component only. openat2 has no such gap: the kernel checks as it resolves.
-Opening open_with_realpath(const Root& root, const std::string& relative) {
-    std::string full = root.canonical.native() + "/" + relative;
-    char resolved[PATH_MAX];
-    if (::realpath(full.c_str(), resolved) == nullptr) return {Fd{}, errno};
-    std::string_view path = resolved;
-    std::string_view base = root.canonical.native();
-    // The root itself, or base + '/' + more: "/srv/www2" is not under "/srv/www".
-    bool is_beneath = path.starts_with(base) &&
-                      (path.size() == base.size() || base.ends_with('/') || path[base.size()] == '/');
-    if (!is_beneath) return {Fd{}, EXDEV};  // as RESOLVE_BENEATH reports an escape
-    Fd file(::open(resolved, open_flags | O_NOFOLLOW));
-    int error = file.is_open() ? 0 : errno;
-    return {std::move(file), error};
-}
-
 // openat2(2), Linux 5.6+, which glibc does not wrap: resolve `relative` from
 // the root's descriptor, and fail if any step, ".." or symlink, leaves it.
 // RESOLVE_BENEATH also refuses absolute symlinks, even ones that point back
@@ -89,15 +68,11 @@ Opening open_with_openat2(const Root& root, const std::string& relative) {
     const char* path = relative.empty() ? "." : relative.c_str();
     long fd = ::syscall(SYS_openat2, root.directory.get(), path, &how, sizeof how);
     if (fd >= 0) return {Fd(static_cast<int>(fd)), 0};
-    // ENOSYS: a kernel older than 5.6 (or a seccomp filter that says so).
-    if (errno == ENOSYS) return open_with_realpath(root, relative);
     return {Fd{}, errno};
 }
 
-using Opener = Opening (*)(const Root&, const std::string&);
-
-Opening open_and_stat(Opener open, const Root& root, const std::string& relative) {
-    Opening opening = open(root, relative);
+Opening open_and_stat(const Root& root, const std::string& relative) {
+    Opening opening = open_with_openat2(root, relative);
     // fstat(2) on a descriptor we hold fails only with EIO or EOVERFLOW (a
     // size off_t cannot hold): nothing a client did.
     if (opening.file.is_open() && ::fstat(opening.file.get(), &opening.status) != 0) {
@@ -107,14 +82,14 @@ Opening open_and_stat(Opener open, const Root& root, const std::string& relative
     return opening;
 }
 
-// What an errno from open, openat2 or realpath means for the client.
+// What an errno from openat2 means for the client.
 Found classify_open_error(int error) {
     switch (error) {
     case ENOENT:        // no such file, or a dangling symlink
     case ENOTDIR:       // a component is not a directory: "a.txt/b"
     case ENAMETOOLONG:  // longer than the file system allows: it cannot exist
     case EXDEV:         // RESOLVE_BENEATH: ".." or a symlink leads out of the root
-    case ELOOP:         // a symlink loop, a magic link, or O_NOFOLLOW in the fallback
+    case ELOOP:         // a symlink loop, or a magic link
         return Found::not_found;  // an escape attempt looks exactly like a missing file
     case EACCES:        // no read permission on the file, or no search permission on a directory
     case EPERM:         // a security module said no
@@ -143,15 +118,6 @@ OpenedFile as_regular_file(Opening opening, Found found) {
 
 // A directory is answered with its index.html, looked up from the root again,
 // so it is held to the same rules as any other path.
-OpenedFile open_with(Opener open, const Root& root, const std::string& relative) {
-    Opening opening = open_and_stat(open, root, relative);
-    if (opening.file.is_open() && S_ISDIR(opening.status.st_mode)) {
-        std::string index = relative.empty() ? "index.html" : relative + "/index.html";
-        return as_regular_file(open_and_stat(open, root, index), Found::directory_index);
-    }
-    return as_regular_file(std::move(opening), Found::file);
-}
-
 }  // namespace
 
 Root open_root(const std::filesystem::path& path) {
@@ -160,16 +126,24 @@ Root open_root(const std::filesystem::path& path) {
     Fd directory(::open(path.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
     if (!directory.is_open())
         throw std::system_error(errno, std::generic_category(), "static_files: open " + path.string());
-    // canonical() is realpath(3); it throws filesystem_error, a system_error.
-    return {std::move(directory), std::filesystem::canonical(path)};
+    Root root{std::move(directory)};
+    // Without openat2 (Linux before 5.6, or a seccomp filter answering
+    // ENOSYS) there is no race-free way to keep every open beneath the root:
+    // refuse to serve files at all, before the loop runs.
+    if (open_with_openat2(root, "").error == ENOSYS)
+        throw std::system_error(ENOSYS, std::generic_category(), "static_files: openat2 (Linux 5.6+) is needed");
+    return root;
 }
 
+// A directory is answered with its index.html, looked up from the root again,
+// so it is held to the same rules as any other path.
 OpenedFile open_beneath(const Root& root, const std::string& relative) {
-    return open_with(open_with_openat2, root, relative);
-}
-
-OpenedFile open_beneath_by_realpath(const Root& root, const std::string& relative) {
-    return open_with(open_with_realpath, root, relative);
+    Opening opening = open_and_stat(root, relative);
+    if (opening.file.is_open() && S_ISDIR(opening.status.st_mode)) {
+        std::string index = relative.empty() ? "index.html" : relative + "/index.html";
+        return as_regular_file(open_and_stat(root, index), Found::directory_index);
+    }
+    return as_regular_file(std::move(opening), Found::file);
 }
 
 // --- 5. The handler ------------------------------------------------------------------

@@ -43,12 +43,12 @@ Handler static_files(std::filesystem::path root);
 
 // The directory files are served from, opened once.
 struct Root {
-    Fd directory;                     // O_PATH: a place to resolve names beneath, not to read
-    std::filesystem::path canonical;  // its absolute path, for the realpath(3) fallback only
+    Fd directory;  // O_PATH: a place to resolve names beneath, not to read
 };
 
 // Opens `path` as a Root; throws std::system_error if it cannot (ENOENT,
-// ENOTDIR, EACCES: a configuration mistake, found before the loop runs).
+// ENOTDIR, EACCES: a configuration mistake, found before the loop runs), or
+// if the kernel has no openat2 (ENOSYS: before Linux 5.6).
 Root open_root(const std::filesystem::path& path);
 
 // What opening a path under the root found.
@@ -67,12 +67,8 @@ struct OpenedFile {
 };
 
 // Opens `relative` (a normalize_path result) under the root, with openat2(2)
-// so that no path and no symlink can lead outside it; falls back to
-// open_beneath_by_realpath on kernels without openat2 (before Linux 5.6).
+// so that no path and no symlink can lead outside it: the kernel checks each
+// step as it resolves, where a realpath(3)-then-open check would leave a race.
 OpenedFile open_beneath(const Root& root, const std::string& relative);
-
-// The same with realpath(3) and a prefix check. Racy, and so only a fallback
-// (see static_files.cpp); exposed so that the tests run it on any kernel.
-OpenedFile open_beneath_by_realpath(const Root& root, const std::string& relative);
 
 }  // namespace porter
