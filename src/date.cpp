@@ -190,9 +190,9 @@ std::optional<chrono::system_clock::time_point> to_time_point(const DateFields& 
                                   chrono::minutes{fields.minute} + chrono::seconds{fields.second};
     // system_clock counts nanoseconds in 64 bits: about 1678 to 2262. A year
     // outside that would overflow in the cast below, so it is refused here.
-    using Limits = chrono::system_clock::time_point;
-    if (instant < chrono::ceil<chrono::seconds>(Limits::min()) ||
-        instant > chrono::floor<chrono::seconds>(Limits::max()))
+    using TimePoint = chrono::system_clock::time_point;
+    if (instant < chrono::ceil<chrono::seconds>(TimePoint::min()) ||
+        instant > chrono::floor<chrono::seconds>(TimePoint::max()))
         return std::nullopt;
     return chrono::time_point_cast<chrono::system_clock::duration>(instant);
 }

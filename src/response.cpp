@@ -5,7 +5,10 @@
 // calls do nothing and report false.
 #include "response.hpp"
 
+#include <algorithm>
+
 #include "connection.hpp"
+#include "parser.hpp"
 #include "request.hpp"
 
 namespace porter {
@@ -13,12 +16,7 @@ namespace porter {
 namespace {
 
 bool is_token(std::string_view text) {
-    if (text.empty()) return false;
-    for (char c : text) {
-        bool alphanumeric = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-        if (!alphanumeric && std::string_view("!#$%&'*+-.^_`|~").find(c) == std::string_view::npos) return false;
-    }
-    return true;
+    return !text.empty() && std::all_of(text.begin(), text.end(), is_tchar);
 }
 
 // A field value a handler may send: visible characters, spaces and tabs, and
