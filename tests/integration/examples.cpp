@@ -52,6 +52,13 @@ std::vector<std::uint64_t> event_ids(std::string_view stream) {
 
 }  // namespace
 
+TEST_CASE("hello: the smallest program serves its one route, its parameter percent-decoded") {
+    Example hello("hello", {"0"});
+    CHECK(get_ok(hello.port, "/hello/world").body == "hello, world\n");
+    CHECK(get_ok(hello.port, "/hello/caf%C3%A9").body == "hello, caf\xc3\xa9\n");
+    hello.process.stop(SIGTERM);  // it installs no handler: the signal ends it
+}
+
 TEST_CASE("embed: a handler reads the state the application's own timer changes, in the same loop") {
     Example embed("embed", {"0"});
     std::uint64_t first = std::stoull(get_ok(embed.port, "/ticks").body);
