@@ -180,7 +180,9 @@ doctest: | $(DOCTEST_H)
 # nginx is a test tool here (the load balancer in front of the workers), never
 # a dependency of Porter: Debian's nginx-light, installed when missing.
 NGINX := /usr/sbin/nginx
-$(NGINX):
+# After doctest's install, never beside it: under make -j two apt-gets would
+# fight over dpkg's lock.
+$(NGINX): | $(DOCTEST_H)
 	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "make: installing nginx-light (for the integration test) with apt-get"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null; \
