@@ -300,7 +300,6 @@ void Connection::write_head(int status, std::string_view content_type, std::opti
     else if (request_.version == Version::http_1_0) head += "Connection: keep-alive\r\n";
     head += "\r\n";
     append_output(head);
-    response_started_ = true;
     status_ = status;
     body_bytes_ = 0;
 }
@@ -380,7 +379,7 @@ void Connection::finish_response() {
     exchange_.reset();
     ++requests_served_;
     dispatcher_.finished(*this, request_, status_, body_bytes_, std::chrono::duration_cast<Duration>(clock_.now - request_started_));
-    streaming_ = response_started_ = false;
+    streaming_ = false;
     enter(closing_ ? ConnectionState::draining : ConnectionState::idle);
     advance();  // a pipelined request may be waiting
 }

@@ -196,7 +196,6 @@ private:
     std::shared_ptr<Exchange> exchange_;        // shared with the handler's Response handles
     bool head_only_ = false;                    // a HEAD request: the body is not sent
     bool streaming_ = false;                    // chunked (or close-delimited) response body
-    bool response_started_ = false;             // the status line is in output_
     int status_ = 0;                            // of the response, for the access log
     std::uint64_t body_bytes_ = 0;              // body bytes handed over so far
     TimePoint request_started_{};               // when the head's first byte came
