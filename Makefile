@@ -244,4 +244,8 @@ install: $(LIBPORTER)
 clean:
 	rm -rf build
 
+# Benchmarks and fuzzing keep their rules beside their code.
+include bench/bench.mk
+include tests/fuzz/fuzz.mk
+
 -include $(shell find build -name '*.d' 2>/dev/null)

@@ -1,0 +1,1 @@
+# make bench: rules live here (being written).

@@ -1,0 +1,1 @@
+# make fuzz: rules live here (being written).
