@@ -34,6 +34,7 @@ void append_digits(std::string& out, long value, std::size_t width) {
 
 }  // namespace
 
+// #region format_http_date
 std::string format_http_date(chrono::system_clock::time_point when) {
     auto second = chrono::floor<chrono::seconds>(when);
     auto day = chrono::floor<chrono::days>(second);
@@ -57,5 +58,6 @@ std::string format_http_date(chrono::system_clock::time_point when) {
     out += " GMT";
     return out;
 }
+// #endregion format_http_date
 
 }  // namespace porter

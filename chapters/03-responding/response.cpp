@@ -35,6 +35,7 @@ bool may_have_body(int status) { return status >= 200 && status != 204 && status
 
 }  // namespace
 
+// #region set_field
 bool Response::set_field(std::string_view name, std::string_view value) {
     if (is_finished() || !is_token(name) || !is_safe_value(value)) return false;
     // Content-Type goes with the body (an argument of send); a second one here
@@ -44,11 +45,13 @@ bool Response::set_field(std::string_view name, std::string_view value) {
     fields_.emplace_back(name, value);
     return true;
 }
+// #endregion set_field
 
 bool Response::text(int status, std::string body) {
     return send(status, std::move(body), "text/plain; charset=utf-8");
 }
 
+// #region send
 // A handler gives a final status, 200 to 599: a 1xx is not an answer, and
 // anything else is not a status line.
 bool Response::send(int status, std::string body, std::string_view content_type) {
@@ -60,6 +63,7 @@ bool Response::send(int status, std::string body, std::string_view content_type)
 }
 
 bool Response::empty(int status) { return send(status, "", ""); }
+// #endregion send
 
 // #region serialize
 std::string Response::serialize(std::string_view date, bool head_only) const {

@@ -24,6 +24,7 @@ std::vector<std::string_view> split_path(std::string_view path) {
     }
 }
 
+// #region fit
 enum class Fit { matches, differs, bad_encoding };
 
 // Does `path` fit `pattern`? Parameters go to `params` as it goes.
@@ -43,6 +44,7 @@ Fit fit(const std::vector<std::string>& pattern, const std::vector<std::string_v
     }
     return pattern.size() == path.size() ? Fit::matches : Fit::differs;
 }
+// #endregion fit
 
 }  // namespace
 

@@ -78,6 +78,7 @@ bool is_valid_host(std::string_view value) {
 
 }  // namespace
 
+// #region checks
 int check_target(const Request& request) {
     std::string_view target = request.target;
     if (target.starts_with('/')) return 0;
@@ -95,5 +96,6 @@ int check_host(const Request& request) {
     if (hosts == 0) return request.version == Version::http_1_1 ? 400 : 0;
     return is_valid_host(*request.field("Host")) ? 0 : 400;
 }
+// #endregion checks
 
 }  // namespace porter

@@ -18,6 +18,7 @@ constexpr std::string_view date = "Sun, 06 Nov 1994 08:49:37 GMT";
 
 }  // namespace
 
+// #region exact_bytes
 TEST_CASE("a text answer: status line, Date, type, length, Connection: close, the empty line, the body") {
     Response response;
     REQUIRE(response.text(200, "hello, world\n"));
@@ -30,6 +31,7 @@ TEST_CASE("a text answer: status line, Date, type, length, Connection: close, th
           "\r\n"
           "hello, world\n");
 }
+// #endregion exact_bytes
 
 TEST_CASE("the answer to HEAD has every field GET's has, Content-Length included, and no body (RFC 9110 §9.3.2)") {
     Response response;
