@@ -153,6 +153,7 @@ void Connection::start_request() {
     if (file_ || sent_ + options_.high_water < output_.size()) return;
     enter(ConnectionState::reading_head);
     request_started_ = clock_.now;
+    head_only_ = false;  // until a head says HEAD: a 400 or 408 before that has a body
 }
 
 // Whether parsing the unparsed bytes again could say more than last time:
@@ -195,6 +196,7 @@ void Connection::read_head() {
 // #region accept_head
 // A head has parsed: decide what it means for the body and the connection.
 void Connection::accept_head() {
+    head_only_ = request_.method == "HEAD";
     if (int status = check_target(request_)) return fail(status, CloseReason::parse_error);
     if (int status = check_host(request_)) return fail(status, CloseReason::parse_error);
     Framing framing = decide_body_framing(request_, options_.max_body_bytes);
@@ -202,7 +204,6 @@ void Connection::accept_head() {
     Expectation expected = classify_expectation(request_);
     if (expected == Expectation::unsupported) return fail(417, CloseReason::parse_error);
 
-    head_only_ = request_.method == "HEAD";
     if (!wants_keep_alive(request_) || requests_served_ + 1 >= options_.max_requests || shutting_down_)
         closing_ = true;
     if (framing.kind == BodyFraming::none) return dispatch();
@@ -258,7 +259,7 @@ void Connection::dispatch() {
     // A handler that neither answered nor kept the response for later has
     // forgotten the client: say so rather than leave it waiting.
     if (exchange->connection != this || exchange->deferred) return;
-    if (!exchange->decided) respond(500, "the handler sent no response\n", "text/plain; charset=utf-8");
+    if (!exchange->decided) respond_instead(500, "the handler sent no response\n");
     else if (streaming_) stream_end();  // streamed without defer(): nobody else can end it
 }
 // #endregion dispatch
@@ -267,12 +268,13 @@ void Connection::dispatch() {
 
 // An answer the connection gives on its own — a protocol error, a timeout, a
 // refused body — always followed by closing.
+// To a HEAD whose head parsed, it is a head alone, like any answer to HEAD.
 void Connection::fail(int status, CloseReason reason) {
     closing_ = true;
     pending_reason_ = reason;
-    head_only_ = false;
     std::string body = std::string(reason_phrase(status)) + "\n";
     write_head(status, "text/plain; charset=utf-8", body.size());
+    if (head_only_) body.clear();
     append_output(body);
     dispatcher_.finished(*this, request_, status, body.size(), std::chrono::duration_cast<Duration>(clock_.now - request_started_));
     enter(ConnectionState::draining);
@@ -317,9 +319,15 @@ bool Connection::respond(int status, std::string body, std::string_view content_
     exchange_->decided = true;
     write_head(status, content_type, body.size());
     if (may_have_body(status) && !head_only_) append_output(body);  // HEAD: the length, not the bytes (RFC 9110 §9.3.2)
-    body_bytes_ = head_only_ ? 0 : body.size();
+    body_bytes_ = head_only_ || !may_have_body(status) ? 0 : body.size();  // what was sent, for the log
     finish_response();
     return true;
+}
+
+bool Connection::respond_instead(int status, std::string body) {
+    if (!may_answer(status)) return false;
+    exchange_->fields.clear();
+    return respond(status, std::move(body), "text/plain; charset=utf-8");
 }
 
 bool Connection::respond_file(int status, FileBody body, std::string_view content_type) {

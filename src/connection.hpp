@@ -144,6 +144,10 @@ public:
     bool stream_write(std::string_view bytes);
     bool stream_end();
     bool is_congested() const;
+    // A 500 in the handler's place (it threw, or forgot to answer): without
+    // the fields it set for its own answer, such as a Cache-Control that would
+    // let a cache keep the error. False if the handler had already answered.
+    bool respond_instead(int status, std::string body);
 
 private:
     void advance();

@@ -30,8 +30,9 @@ std::optional<std::string_view> Request::field(std::string_view name) const {
     return std::nullopt;
 }
 
-// origin-form is absolute-path [ "?" query ] (RFC 9112 §3.2.1); no fragment
-// is ever sent, so '?' is the only separator to look for.
+// origin-form is absolute-path [ "?" query ] (RFC 9112 §3.2.1). A fragment
+// ("#top") is the client's own and is never sent; a '#' that arrives anyway
+// stays part of the path, and matches no route.
 // The absolute form, "http://host/path?query", is what a request to a proxy
 // looks like, and a server must accept it too (RFC 9112 §3.2.2); its path
 // starts after the authority.

@@ -46,21 +46,24 @@ bool Response::text(int status, std::string body) {
     return send(status, std::move(body), "text/plain; charset=utf-8");
 }
 
+// The content type goes on the wire as a field value, so it is held to
+// set_field's rule: no CR LF smuggled in with it.
 bool Response::send(int status, std::string body, std::string_view content_type) {
     Connection* connection = exchange_->connection;
-    return connection && connection->respond(status, std::move(body), content_type);
+    return connection && is_safe_value(content_type) && connection->respond(status, std::move(body), content_type);
 }
 
 bool Response::file(int status, FileBody body, std::string_view content_type) {
     Connection* connection = exchange_->connection;
-    return connection && connection->respond_file(status, std::move(body), content_type);
+    return connection && is_safe_value(content_type) &&
+           connection->respond_file(status, std::move(body), content_type);
 }
 
 bool Response::empty(int status) { return send(status, "", ""); }
 
 bool Response::stream(int status, std::string_view content_type) {
     Connection* connection = exchange_->connection;
-    return connection && connection->stream_start(status, content_type);
+    return connection && is_safe_value(content_type) && connection->stream_start(status, content_type);
 }
 
 bool Response::write(std::string_view bytes) {

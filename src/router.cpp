@@ -26,28 +26,32 @@ std::vector<std::string_view> split_path(std::string_view path) {
 
 enum class Fit { matches, differs, bad_encoding };
 
-// Does `path` fit `pattern`? Parameters go to `params` as it goes.
+// Does `path` fit `pattern`? The shape first, then the parameters: a path
+// that no route has is a 404 however its segments are encoded, and only a
+// path that fits can make a bad escape the client's mistake (400).
 Fit fit(const std::vector<std::string>& pattern, const std::vector<std::string_view>& path,
         std::vector<std::pair<std::string, std::string>>& params) {
     params.clear();
-    for (std::size_t i = 0; i < pattern.size(); ++i) {
-        const std::string& segment = pattern[i];
-        if (segment.starts_with('*')) {  // the rest, as sent
-            std::string rest;
-            for (std::size_t j = i; j < path.size(); ++j) rest += (j > i ? "/" : "") + std::string(path[j]);
-            params.emplace_back(segment.substr(1), rest);
-            return Fit::matches;
-        }
-        if (i >= path.size()) return Fit::differs;
-        if (segment.starts_with(':')) {
-            std::optional<std::string> value = percent_decode(path[i]);
-            if (!value) return Fit::bad_encoding;
-            params.emplace_back(segment.substr(1), *value);
-        } else if (segment != path[i]) {
-            return Fit::differs;
-        }
+    bool has_rest = !pattern.empty() && pattern.back().starts_with('*');
+    std::size_t fixed = pattern.size() - (has_rest ? 1 : 0);  // segments before any `*name`
+    if (has_rest ? path.size() < fixed : path.size() != fixed) return Fit::differs;
+    for (std::size_t i = 0; i < fixed; ++i) {
+        bool is_param = pattern[i].starts_with(':');
+        // A `:name` is one segment, never an empty one: "/echo/" is not "/echo/:text".
+        if (is_param ? path[i].empty() : pattern[i] != path[i]) return Fit::differs;
     }
-    return pattern.size() == path.size() ? Fit::matches : Fit::differs;
+    for (std::size_t i = 0; i < fixed; ++i) {
+        if (!pattern[i].starts_with(':')) continue;
+        std::optional<std::string> value = percent_decode(path[i]);
+        if (!value) return Fit::bad_encoding;
+        params.emplace_back(pattern[i].substr(1), *value);
+    }
+    if (has_rest) {  // the rest, as sent
+        std::string rest;
+        for (std::size_t j = fixed; j < path.size(); ++j) rest += (j > fixed ? "/" : "") + std::string(path[j]);
+        params.emplace_back(pattern.back().substr(1), rest);
+    }
+    return Fit::matches;
 }
 
 }  // namespace

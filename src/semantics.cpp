@@ -180,6 +180,10 @@ int check_target(const Request& request) {
     std::string_view target = request.target;
     if (target.starts_with('/')) return 0;
     if (target == "*") return request.method == "OPTIONS" ? 0 : 400;
+    // Authority-form, "host:port", is CONNECT's alone (§3.2.3). No route has
+    // CONNECT, so the router answers it 501, the status for a method the
+    // server does not implement (RFC 9110 §15.6.2), rather than a 400 here.
+    if (request.method == "CONNECT") return 0;
     for (std::string_view scheme : {"http://", "https://"})
         if (target.size() > scheme.size() && equals_ignoring_case(target.substr(0, scheme.size()), scheme)) return 0;
     return 400;

@@ -22,7 +22,7 @@ int check_host(const Request& request);
 
 // 0 if the request-target has a form a server accepts (RFC 9112 §3.2):
 // origin-form "/path", absolute-form "http://host/path", or "*" for OPTIONS;
-// else 400. Authority-form is CONNECT's, which a server like this doesn't do.
+// else 400. CONNECT passes whatever its target, for the router to refuse.
 int check_target(const Request& request);
 
 // Whether the connection stays open after this exchange (RFC 9112 §9.3), as

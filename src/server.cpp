@@ -363,7 +363,7 @@ void Server::dispatch(Connection& connection, Request& request, Response& respon
     try {
         (*match.handler)(request, response);
     } catch (...) {
-        if (response.text(500, "Internal Server Error\n") || response.is_finished()) return;
+        if (connection.respond_instead(500, "Internal Server Error\n") || response.is_finished()) return;
         if (!connection.is_closed()) connection.abort(CloseReason::io_error);  // a stream, half sent
     }
 }

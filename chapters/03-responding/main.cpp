@@ -12,6 +12,7 @@
 // ROOT is used from chapter 04 on.)
 //
 // Not yet: files — chapter 04.
+// Not yet: one request per connection — chapter 06.
 // Not yet: request bodies are not read: close_gracefully discards up to 256 KiB
 //          or a second's worth, then closes anyway (and the kernel may reset) —
 //          chapter 07.
@@ -98,12 +99,22 @@ ParseResult read_request(const Fd& client, const Limits& limits, std::string& in
 // #endregion read_request
 
 // #region answer
+// A 500 in place of the handler's answer, without the fields it set for that
+// answer: a Cache-Control meant for a page must not let a cache keep an error.
+void answer_instead(Response& response, std::string body) {
+    response = Response();
+    response.text(500, std::move(body));
+}
+
 // A head has parsed: the checks every request must pass (RFC 9112 §3.2), then
 // the route's handler, or the status the router gives instead.
 void answer(const Router& router, Request& request, Response& response) {
     int refusal = check_target(request);
     if (refusal == 0) refusal = check_host(request);
-    if (refusal != 0) return void(response.text(refusal, std::string(reason_phrase(refusal)) + "\n"));
+    if (refusal != 0) {
+        response.text(refusal, std::string(reason_phrase(refusal)) + "\n");
+        return;
+    }
     Router::Match match = router.find(request);
     if (!match.handler) {
         if (match.status == 405) response.set_field("Allow", match.allow);
@@ -115,10 +126,10 @@ void answer(const Router& router, Request& request, Response& response) {
     try {
         (*match.handler)(request, response);
     } catch (...) {
-        response.text(500, "Internal Server Error\n");  // ignored if it had answered
+        if (!response.is_finished()) answer_instead(response, "Internal Server Error\n");
     }
     // A handler that returned without answering has forgotten the client.
-    if (!response.is_finished()) response.text(500, "the handler sent no response\n");
+    if (!response.is_finished()) answer_instead(response, "the handler sent no response\n");
 }
 // #endregion answer
 
@@ -144,7 +155,9 @@ void serve(Fd client, const Router& router) {
     if (response.is_finished()) {
         // The one clock read: the core takes the time as an argument.
         std::string date = format_http_date(std::chrono::system_clock::now());
-        send_all(client, response.serialize(date, request.method == "HEAD"));
+        // HEAD only when the head parsed: what an invalid one holds is not a request.
+        bool head_only = result.status == ParseStatus::complete && request.method == "HEAD";
+        send_all(client, response.serialize(date, head_only));
     }
     close_gracefully(std::move(client));
 }

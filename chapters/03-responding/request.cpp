@@ -22,16 +22,17 @@ bool equals_ignoring_case(std::string_view a, std::string_view b) {
     return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), same);
 }
 
-// The first, not a combination: for list-valued fields, which may be sent as
-// several lines (RFC 9110 §5.3), the callers in semantics.cpp read them all.
+// The first, not a combination: a list-valued field may be sent as several
+// lines (RFC 9110 §5.3), and a caller that cares reads them all.
 std::optional<std::string_view> Request::field(std::string_view name) const {
     for (const Field& f : fields)
         if (equals_ignoring_case(f.name, name)) return f.value;
     return std::nullopt;
 }
 
-// origin-form is absolute-path [ "?" query ] (RFC 9112 §3.2.1); no fragment
-// is ever sent, so '?' is the only separator to look for.
+// origin-form is absolute-path [ "?" query ] (RFC 9112 §3.2.1). A fragment
+// ("#top") is the client's own and is never sent; a '#' that arrives anyway
+// stays part of the path, and matches no route.
 // The absolute form, "http://host/path?query", is what a request to a proxy
 // looks like, and a server must accept it too (RFC 9112 §3.2.2); its path
 // starts after the authority.

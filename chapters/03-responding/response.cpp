@@ -53,9 +53,10 @@ bool Response::text(int status, std::string body) {
 
 // #region send
 // A handler gives a final status, 200 to 599: a 1xx is not an answer, and
-// anything else is not a status line.
+// anything else is not a status line. The type goes on the wire as a field
+// value, so it is held to set_field's rule: no CR LF smuggled in with it.
 bool Response::send(int status, std::string body, std::string_view content_type) {
-    if (is_finished() || status < 200 || status > 599) return false;
+    if (is_finished() || status < 200 || status > 599 || !is_safe_value(content_type)) return false;
     status_ = status;
     content_type_ = content_type;
     body_ = std::move(body);
@@ -75,8 +76,9 @@ std::string Response::serialize(std::string_view date, bool head_only) const {
         if (!content_type_.empty()) out += "Content-Type: " + content_type_ + "\r\n";
         out += "Content-Length: " + std::to_string(body_.size()) + "\r\n";
     }
-    // RFC 9112 §9.6: a server that is going to close says so. This stage
-    // closes after every response; chapter 06 keeps connections open.
+    // RFC 9112 §9.3: a server that does not keep connections open MUST say
+    // "close" in every response. This stage closes after each one; chapter
+    // 06 keeps connections open.
     out += "Connection: close\r\n\r\n";
     if (may_have_body(status_) && !head_only) out += body_;
     return out;

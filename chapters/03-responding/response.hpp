@@ -7,9 +7,9 @@
 // the body. Nothing here reads a clock or touches a socket: the caller passes
 // the date in and sends the bytes out.
 //
-// Not yet: files as bodies — chapter 04; a response that outlives the handler
-// and a connection that is kept open — chapters 05 and 06; streamed bodies —
-// chapter 08.
+// Not yet: files as bodies — chapter 04; a connection kept open after the
+// response — chapter 06; streamed bodies — chapter 08; a response that
+// outlives the handler — chapter 10.
 #pragma once
 
 #include <string>
@@ -29,12 +29,16 @@ public:
     // control character (CR LF would let a value inject fields), or too late.
     bool set_field(std::string_view name, std::string_view value);
 
-    // Complete responses. text() is text/plain; charset=utf-8.
+    // Complete responses. text() is text/plain; charset=utf-8. False, and
+    // nothing sent, for a status outside 200–599 or a content type holding a
+    // control character. A body given with 204 or 304 is not sent: those
+    // statuses have none (RFC 9110 §15.3.5, §15.4.5).
     bool text(int status, std::string body);
     bool send(int status, std::string body, std::string_view content_type);
     bool empty(int status);  // no body: 204, 304, or a redirect with Location
 
-    // Whether a status has been given.
+    // Whether a status has been given. (src/'s Response, which can stream,
+    // separates the two: a status given, and the whole body handed over.)
     bool is_finished() const { return status_ != 0; }
 
     // The whole response as sent: status line, Date (`date`, an IMF-fixdate),

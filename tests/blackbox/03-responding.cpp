@@ -161,6 +161,25 @@ TEST_CASE("HEAD is GET without the body: same status and fields, not a byte of b
     }
 }
 
+TEST_CASE("a HEAD refused for its Host or target is answered with the refusal's head alone (RFC 9110 §9.3.2)" *
+          chapters(3)) {
+    Server server;
+    DescriptorCheck descriptors(server);
+    for (std::string request : {std::string("HEAD / HTTP/1.1\r\n\r\n"),                    // no Host
+                                std::string("HEAD / HTTP/1.1\r\nHost: a b\r\n\r\n"),     // a bad one
+                                std::string("HEAD h:80 HTTP/1.1\r\nHost: h\r\n\r\n")}) {  // authority-form
+        CAPTURE(request);
+        Client client(server.port());
+        REQUIRE(client.send(request));
+        Response response = client.read_response("HEAD");
+        CHECK_MESSAGE(response.well_formed, response.problem);
+        CHECK(response.status == 400);
+        CHECK(response.field("Content-Length").has_value());
+        CHECK_MESSAGE(client.read_until_close().empty(), "a body after the head of an answer to HEAD");
+        CHECK(client.saw_close());
+    }
+}
+
 TEST_CASE("a path no route serves is answered 404 (RFC 9110 §15.5.5)" * chapters(3)) {
     Server server;
     DescriptorCheck descriptors(server);
@@ -192,6 +211,8 @@ TEST_CASE("a method the server does not implement is 501 (RFC 9110 §15.6.2)" * 
         CAPTURE(method);
         expect_status(server.port(), method + " / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n", 501);
     }
+    // A proxy's tunnel, with its authority-form target (RFC 9112 §3.2.3): not a 400, a method we don't do.
+    expect_status(server.port(), "CONNECT 127.0.0.1:443 HTTP/1.1\r\nHost: 127.0.0.1:443\r\nConnection: close\r\n\r\n", 501);
 }
 
 TEST_CASE("an HTTP/1.1 request without Host, with two, or with an invalid one is answered 400 (RFC 9112 §3.2)" *

@@ -176,6 +176,36 @@ TEST_CASE("a handler that throws gets 500 for its request only: the connection a
     CHECK(new_connection->status == 200);
 }
 
+TEST_CASE("a 500 in a handler's place carries none of the fields it set: no Cache-Control to keep an error by") {
+    Server server({.listen = {.port = 0}});
+    server.route("GET", "/throws", [](Request&, Response& res) {
+        res.set_field("Cache-Control", "max-age=86400");
+        throw std::runtime_error("broken");
+    });
+    server.route("GET", "/forgets", [](Request&, Response& res) { res.set_field("Cache-Control", "max-age=86400"); });
+    for (std::string_view target : {"/throws", "/forgets"}) {
+        CAPTURE(target);
+        std::optional<test::Response> answer = ask(server, "GET", target);
+        REQUIRE(answer);
+        CHECK(answer->status == 500);
+        CHECK_FALSE(answer->field("Cache-Control"));
+    }
+}
+
+TEST_CASE("a content type that would inject a line is refused like such a field (RFC 9110 §5.5)") {
+    Server server({.listen = {.port = 0}});
+    bool sent = true;
+    server.route("GET", "/", [&](Request&, Response& res) {
+        sent = res.send(200, "x", "text/html\r\nSet-Cookie: session=evil");
+        if (!sent) res.text(200, "refused\n");
+    });
+    std::optional<test::Response> answer = ask(server, "GET", "/");
+    REQUIRE(answer);
+    CHECK_FALSE(sent);
+    CHECK(answer->body == "refused\n");
+    CHECK_FALSE(answer->field("Set-Cookie"));
+}
+
 TEST_CASE("a handler that answers and then throws keeps its answer: the exception costs nothing sent") {
     Server server({.listen = {.port = 0}});
     server.route("GET", "/", [](Request&, Response& res) {

@@ -118,6 +118,12 @@ TEST_CASE("set_field refuses what would break the framing or inject a field: res
     CHECK(response.set_field("X-Fine", "tab\tand obs-text \xe9"));
 }
 
+TEST_CASE("a content type that would inject a line is refused, as such a field value is") {
+    Response response;
+    CHECK_FALSE(response.send(200, "x", "text/html\r\nSet-Cookie: session=evil"));
+    CHECK_FALSE(response.is_finished());
+}
+
 TEST_CASE("an unknown status still gets a status line: code, a space, an empty reason (RFC 9112 §4)") {
     Response response;
     REQUIRE(response.text(299, "odd\n"));

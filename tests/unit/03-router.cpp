@@ -76,6 +76,7 @@ TEST_CASE("a :name segment matches one segment and is percent-decoded (RFC 3986 
     CHECK(decision.params[0].second == "hello there");
     CHECK(decide(router, "GET", "/echo/a/b").status == 404);  // two segments
     CHECK(decide(router, "GET", "/echo").status == 404);      // none
+    CHECK(decide(router, "GET", "/echo/").status == 404);     // an empty one
 }
 
 TEST_CASE("a :name segment that does not decode is 400: %zz, a cut escape, %00, %2F (RFC 3986 §2.1)") {
@@ -88,6 +89,14 @@ TEST_CASE("a :name segment that does not decode is 400: %zz, a cut escape, %00, 
     }
 }
 
+TEST_CASE("a bad escape in a path no route has is still 404: the shape is matched before parameters are decoded") {
+    Router router = demo_routes();
+    CHECK(decide(router, "GET", "/echo/%zz/more").status == 404);
+    router.add("GET", "/:a/literal", home);
+    CHECK(decide(router, "GET", "/%zz/other").status == 404);
+    CHECK(decide(router, "GET", "/%zz/literal").status == 400);
+}
+
 TEST_CASE("the path is matched without its query, and case-sensitively") {
     Router router = demo_routes();
     CHECK((decide(router, "GET", "/?x=1").handler == home));
@@ -96,7 +105,7 @@ TEST_CASE("the path is matched without its query, and case-sensitively") {
 
 TEST_CASE("a path no route has is 404 (RFC 9110 §15.5.5)") {
     Router router = demo_routes();
-    for (std::string_view target : {"/nothing", "/thing/more", "/thing/"}) {
+    for (std::string_view target : {"/nothing", "/thing/more", "/thing/", "/echo/"}) {
         CAPTURE(target);
         CHECK(decide(router, "GET", target).status == 404);
     }
