@@ -1,0 +1,60 @@
+// Response: what a handler answers, and the bytes that carry it to the client.
+//
+// Layer: core. A handler says what to answer: a status, a body and its type,
+// perhaps a field or two of its own. The first of text, send or empty decides;
+// later ones are ignored and return false. serialize() then writes the bytes
+// of RFC 9112 §4 (the status line), the fields every response carries, and
+// the body. Nothing here reads a clock or touches a socket: the caller passes
+// the date in and sends the bytes out.
+//
+// Not yet: files as bodies — chapter 04; a connection kept open after the
+// response — chapter 06; streamed bodies — chapter 08; a response that
+// outlives the handler — chapter 10.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace porter {
+
+class Response {
+public:
+    // A field to send with the response, such as Cache-Control; call before
+    // the status is given. Date, Content-Length, Transfer-Encoding and
+    // Connection are the server's to write, and Content-Type is the body's
+    // (an argument of send): those are refused here.
+    // False, and nothing set, for a name that is not a token, a value with a
+    // control character (CR LF would let a value inject fields), or too late.
+    bool set_field(std::string_view name, std::string_view value);
+
+    // Complete responses. text() is text/plain; charset=utf-8. False, and
+    // nothing sent, for a status outside 200–599 or a content type holding a
+    // control character. A body given with 204 or 304 is not sent: those
+    // statuses have none (RFC 9110 §15.3.5, §15.4.5).
+    bool text(int status, std::string body);
+    bool send(int status, std::string body, std::string_view content_type);
+    bool empty(int status);  // no body: 204, 304, or a redirect with Location
+
+    // Whether a status has been given. (src/'s Response, which can stream,
+    // separates the two: a status given, and the whole body handed over.)
+    bool is_finished() const { return status_ != 0; }
+
+    // The whole response as sent: status line, Date (`date`, an IMF-fixdate),
+    // the handler's fields, Content-Type and Content-Length, Connection:
+    // close, the empty line, and the body, unless `head_only` (the answer to
+    // HEAD: every field GET would have, no body — RFC 9110 §9.3.2).
+    std::string serialize(std::string_view date, bool head_only) const;
+
+private:
+    int status_ = 0;  // 0 until the handler answers
+    std::string content_type_;
+    std::string body_;
+    std::vector<std::pair<std::string, std::string>> fields_;  // from set_field(), in order
+};
+
+// The reason phrase for a status code (RFC 9110 §15), "" for an unknown one.
+std::string_view reason_phrase(int status);
+
+}  // namespace porter
