@@ -457,25 +457,25 @@ bool Client::receive_more(Clock::time_point deadline) {
     }
 }
 
-// Takes one CRLF-ended line off the front of what was received, without its
-// CRLF. False if it does not come, or runs past 4 KiB.
-bool Client::read_line(Clock::time_point deadline, std::string& line) {
-    std::size_t end;
-    while ((end = received_.find("\r\n")) == std::string::npos)
-        if (received_.size() > 4096 || !receive_more(deadline)) return false;
-    line = received_.substr(0, end);
-    received_.erase(0, end + 2);
-    return true;
-}
-
 // chunked-body = *chunk last-chunk trailer-section CRLF (RFC 9112 §7.1),
 // read strictly: hex sizes, CRLF after each chunk's data; extensions and
-// trailer fields are skipped.
+// trailer fields are skipped. Reads at an offset into received_ and erases
+// once at the end: erasing each chunk off the front would cost a copy of the
+// whole buffer per chunk, quadratic for a stream of many small ones.
 bool Client::read_chunked_body(Clock::time_point deadline, std::size_t limit, Response& response) {
     auto fail = [&](std::string problem) { response.problem = std::move(problem); return false; };
+    std::size_t at = 0;  // the first byte of received_ not yet read
+    auto next_line = [&](std::string& line) {
+        std::size_t end;
+        while ((end = received_.find("\r\n", at)) == std::string::npos)
+            if (received_.size() - at > 4096 || !receive_more(deadline)) return false;
+        line = received_.substr(at, end - at);
+        at = end + 2;
+        return true;
+    };
     std::string line;
     for (;;) {
-        if (!read_line(deadline, line)) return fail("a chunk-size line did not come");
+        if (!next_line(line)) return fail("a chunk-size line did not come");
         std::size_t digits = std::min(line.find_first_not_of("0123456789abcdefABCDEF"), line.size());
         if (digits == 0 || digits > 15) return fail("bad chunk-size line: " + line);
         if (digits < line.size() && line[digits] != ';' && line[digits] != ' ' && line[digits] != '\t')
@@ -483,15 +483,16 @@ bool Client::read_chunked_body(Clock::time_point deadline, std::size_t limit, Re
         std::size_t size = std::stoul(line.substr(0, digits), nullptr, 16);
         if (size == 0) break;
         if (response.body.size() + size > limit) return fail("body over the test's limit");
-        while (received_.size() < size + 2)
+        while (received_.size() - at < size + 2)
             if (!receive_more(deadline)) return fail("a chunk ended early");
-        if (received_.compare(size, 2, "\r\n") != 0) return fail("no CRLF after a chunk's data");
-        response.body.append(received_, 0, size);
-        received_.erase(0, size + 2);
+        if (received_.compare(at + size, 2, "\r\n") != 0) return fail("no CRLF after a chunk's data");
+        response.body.append(received_, at, size);
+        at += size + 2;
     }
     do {
-        if (!read_line(deadline, line)) return fail("the trailer section did not end");
+        if (!next_line(line)) return fail("the trailer section did not end");
     } while (!line.empty());
+    received_.erase(0, at);
     return true;
 }
 

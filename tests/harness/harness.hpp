@@ -68,6 +68,9 @@ public:
 
     std::uint16_t port() const { return port_; }
     const std::string& ready_line() const { return ready_line_; }
+    // The server's process id: for reading its /proc entries, or setting its
+    // limits with prlimit(2), as a test that runs it out of descriptors does.
+    pid_t pid() const { return pid_; }
     bool is_running();
 
     // What the server holds, from /proc: these read the process from outside,
@@ -183,7 +186,6 @@ public:
 
 private:
     bool receive_more(std::chrono::steady_clock::time_point deadline);
-    bool read_line(std::chrono::steady_clock::time_point deadline, std::string& line);
     bool read_chunked_body(std::chrono::steady_clock::time_point deadline, std::size_t limit, Response& response);
 
     int fd_ = -1;
