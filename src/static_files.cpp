@@ -23,12 +23,8 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <charconv>
-#include <limits>
 #include <memory>
 #include <system_error>
-
-#include "date.hpp"
 
 namespace porter {
 
@@ -116,8 +112,6 @@ OpenedFile as_regular_file(Opening opening, Found found) {
     return {found, std::move(opening.file), version};
 }
 
-// A directory is answered with its index.html, looked up from the root again,
-// so it is held to the same rules as any other path.
 }  // namespace
 
 Root open_root(const std::filesystem::path& path) {
@@ -183,7 +177,7 @@ void redirect_to_directory(const Request& request, Response& response) {
     response.empty(301);
 }
 
-void send_file(const Request& request, Response& response, OpenedFile opened, std::string_view name) {
+void answer_with_file(const Request& request, Response& response, OpenedFile opened, std::string_view name) {
     Conditions conditions{
         .method = request.method,
         .if_match = combined_field(request, "If-Match"),
@@ -236,10 +230,10 @@ void serve_file(const Root& root, Request& request, Response& response) {
     case Found::failed: return refuse(response, 503);
     case Found::directory_index:
         if (!names_directory) return redirect_to_directory(request, response);
-        return send_file(request, response, std::move(opened), "index.html");
+        return answer_with_file(request, response, std::move(opened), "index.html");
     case Found::file:  // "a.txt/" is not a.txt, as open(2) would agree: ENOTDIR
         if (names_directory) return refuse(response, 404);
-        return send_file(request, response, std::move(opened), *relative);
+        return answer_with_file(request, response, std::move(opened), *relative);
     }
 }
 
