@@ -34,6 +34,7 @@ std::optional<chrono::system_clock::time_point> date_field(const std::optional<s
     return parse_http_date(*value, now);
 }
 
+// #region preconditions
 // §13.2.2 step 4, the only one this stage takes: the status that ends the
 // request here (304), or nullopt to go on. A date that does not parse is
 // ignored (§13.1.3), and so is the field on any method but GET and HEAD.
@@ -48,6 +49,7 @@ std::optional<int> check_preconditions(const Conditions& request, const Validato
     }
     return std::nullopt;
 }
+// #endregion preconditions
 
 }  // namespace
 

@@ -15,6 +15,7 @@ struct MimeType {
     std::string_view type;
 };
 
+// #region table
 // Text types say charset=utf-8: without it, a browser guesses, and guesses
 // Latin-1 for text/plain. That is an assumption about the files; a root of
 // Latin-1 text would need a setting. JSON, SVG and XML carry none: JSON is
@@ -36,6 +37,7 @@ constexpr MimeType mime_types[] = {
     {"mp3", "audio/mpeg"},                    {"ogg", "audio/ogg"},
     {"zip", "application/zip"},               {"gz", "application/gzip"},
 };
+// #endregion table
 
 }  // namespace
 

@@ -53,6 +53,7 @@ struct Opening {
     struct stat status {};   // when `file` is open: what fstat(2) said
 };
 
+// #region openat2
 // openat2(2), Linux 5.6+, which glibc does not wrap: resolve `relative` from
 // the root's descriptor, and fail if any step, ".." or symlink, leaves it.
 // RESOLVE_BENEATH also refuses absolute symlinks, even ones that point back
@@ -67,6 +68,7 @@ Opening open_with_openat2(const Root& root, const std::string& relative) {
     if (fd >= 0) return {Fd(static_cast<int>(fd)), 0};
     return {Fd{}, errno};
 }
+// #endregion openat2
 
 Opening open_and_stat(const Root& root, const std::string& relative) {
     Opening opening = open_with_openat2(root, relative);
@@ -79,6 +81,7 @@ Opening open_and_stat(const Root& root, const std::string& relative) {
     return opening;
 }
 
+// #region classify
 // What an errno from openat2 means for the client.
 Found classify_open_error(int error) {
     switch (error) {
@@ -97,6 +100,7 @@ Found classify_open_error(int error) {
         return Found::failed;
     }
 }
+// #endregion classify
 
 FileVersion version_of(const struct stat& status) {
     auto since_epoch = chrono::seconds{status.st_mtim.tv_sec} + chrono::nanoseconds{status.st_mtim.tv_nsec};
@@ -178,6 +182,7 @@ void redirect_to_directory(const Request& request, Response& response) {
     response.empty(301);
 }
 
+// #region answer_with_file
 void answer_with_file(const Request& request, Response& response, OpenedFile opened, std::string_view name) {
     Conditions conditions{
         .method = request.method,
@@ -196,7 +201,9 @@ void answer_with_file(const Request& request, Response& response, OpenedFile ope
     response.file(answer.status, FileBody{.file = std::move(opened.file), .offset = answer.offset, .length = answer.length},
                   mime_type(name));
 }
+// #endregion answer_with_file
 
+// #region serve_file
 void serve_file(const Root& root, Request& request, Response& response) {
     if (request.method != "GET" && request.method != "HEAD") {
         response.set_field("Allow", "GET, HEAD");  // §15.5.6: a 405 must list them
@@ -228,6 +235,7 @@ void serve_file(const Root& root, Request& request, Response& response) {
         return answer_with_file(request, response, std::move(opened), *relative);
     }
 }
+// #endregion serve_file
 
 }  // namespace
 

@@ -45,6 +45,7 @@ std::optional<std::string> percent_decode(std::string_view encoded) {
 
 // --- 2. Normalizing (RFC 3986 §5.2.4) ------------------------------------------
 
+// #region normalize_path
 std::optional<std::string> normalize_path(std::string_view decoded) {
     std::vector<std::string_view> segments;
     while (!decoded.empty()) {
@@ -73,5 +74,6 @@ std::optional<std::string> normalize_path(std::string_view decoded) {
     }
     return relative;
 }
+// #endregion normalize_path
 
 }  // namespace porter
