@@ -22,6 +22,11 @@ constexpr std::size_t read_size = 64 * 1024;  // the most one receive() is offer
 // 1xx, 204 and 304 responses never have a body (RFC 9110 §6.4.1).
 bool may_have_body(int status) { return status >= 200 && status != 204 && status != 304; }
 
+// name ": " value CRLF, appended in place (RFC 9112 §5).
+void append_field(std::string& head, std::string_view name, std::string_view value) {
+    head.append(name).append(": ").append(value).append("\r\n");
+}
+
 CloseReason reason_for_error(int status) {
     switch (status) {
     case 408: return CloseReason::timeout;
@@ -286,20 +291,21 @@ void Connection::fail(int status, CloseReason reason) {
 void Connection::write_head(int status, std::string_view content_type, std::optional<std::uint64_t> length) {
     if (peer_done_ && start_ == input_.size()) closing_ = true;  // the client's last request
     if (!length && may_have_body(status) && request_.version == Version::http_1_0) closing_ = true;
-    std::string head = "HTTP/1.1 " + std::to_string(status) + " ";
-    head += reason_phrase(status);
-    head += "\r\nDate: " + clock_.date + "\r\n";
+    std::string head;
+    head.reserve(128);  // most heads fit: one allocation
+    head.append("HTTP/1.1 ").append(std::to_string(status)).append(" ").append(reason_phrase(status)).append("\r\n");
+    append_field(head, "Date", clock_.date);
     if (exchange_)
-        for (const auto& [name, value] : exchange_->fields) head += name + ": " + value + "\r\n";
+        for (const auto& [name, value] : exchange_->fields) append_field(head, name, value);
     if (may_have_body(status)) {
-        if (!content_type.empty()) head += "Content-Type: " + std::string(content_type) + "\r\n";
-        if (length) head += "Content-Length: " + std::to_string(*length) + "\r\n";
-        else if (request_.version == Version::http_1_1) head += "Transfer-Encoding: chunked\r\n";
+        if (!content_type.empty()) append_field(head, "Content-Type", content_type);
+        if (length) append_field(head, "Content-Length", std::to_string(*length));
+        else if (request_.version == Version::http_1_1) append_field(head, "Transfer-Encoding", "chunked");
     }
     // RFC 9112 §9.6: say so when closing; §9.3: a 1.0 client needs to be told
     // the connection persists.
-    if (closing_) head += "Connection: close\r\n";
-    else if (request_.version == Version::http_1_0) head += "Connection: keep-alive\r\n";
+    if (closing_) append_field(head, "Connection", "close");
+    else if (request_.version == Version::http_1_0) append_field(head, "Connection", "keep-alive");
     head += "\r\n";
     append_output(head);
     status_ = status;

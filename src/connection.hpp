@@ -118,6 +118,7 @@ public:
     std::string_view output() const;
     void sent(std::size_t bytes);
     FileBody* output_file();  // non-null while a file's bytes are due (and output() is empty)
+    bool file_follows() const { return file_.has_value(); }  // a file's bytes come after output()
     void sent_file(std::uint64_t bytes);
     // The last response is all sent: the I/O layer should shutdown(SHUT_WR),
     // so the client sees our FIN, and then call write_shut_down().

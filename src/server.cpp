@@ -216,7 +216,12 @@ void Server::flush(Link& link) {
     Connection& connection = *link.connection;
     while (!connection.is_closed()) {
         if (std::string_view bytes = connection.output(); !bytes.empty()) {
-            ssize_t sent = ::send(link.socket.get(), bytes.data(), bytes.size(), MSG_NOSIGNAL);
+            // MSG_MORE (send(2)) before a file: hold a part-filled segment, so
+            // that a file's head leaves in one packet with its first bytes
+            // instead of alone (our sockets have TCP_NODELAY). The sendfile
+            // that follows at once carries no such flag, and pushes it out.
+            int more = connection.file_follows() ? MSG_MORE : 0;
+            ssize_t sent = ::send(link.socket.get(), bytes.data(), bytes.size(), MSG_NOSIGNAL | more);
             if (sent >= 0) connection.sent(static_cast<std::size_t>(sent));
             else if (errno == EAGAIN) return;  // full: EPOLLOUT will say when there's room
             else if (errno != EINTR) connection.abort(CloseReason::io_error);  // EPIPE, ECONNRESET
