@@ -1,0 +1,381 @@
+// Static files: from a route parameter to a file on the wire, never outside the root.
+//
+// Layer: app. The life of a request for a file, and who answers what:
+//   1. percent_decode the raw route parameter "path"      bad escape, %00, %2F: 400
+//   2. normalize_path: dot segments, empty segments        above the root: 404
+//   3. open_beneath: openat2(2) with RESOLVE_BENEATH, fstat(2); a directory
+//      becomes its index.html, or without one, its listing
+//      (list_beneath, listing_page)                        404, 403, 503, or 301 to add '/'
+//   4. choose_variant: PATH.gz instead, if the client accepts gzip
+//   5. decide_answer: ETag, Last-Modified, If-None-Match,
+//      If-Modified-Since                                   304 or 200
+//   6. Response::file: serve() writes the head, then send_file sends the
+//      file with sendfile(2).
+// Steps 1, 2 and 5 are pure; steps 3 and 4 are the only I/O. Every refusal
+// that could tell a prober something (a symlink out, a ".." past the top)
+// looks like a plain 404.
+//
+// Not yet: If-Match, If-Unmodified-Since, Range — chapter 08.
+// Not yet: no Brotli (.br) variants, and no compressing on the fly.
+#include "static_files.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <memory>
+#include <system_error>
+
+#include "encoding.hpp"
+
+namespace porter {
+
+namespace chrono = std::chrono;
+
+// --- 3. Opening beneath the root -----------------------------------------------
+
+namespace {
+
+// O_NONBLOCK matters for the open, not for the reads. We learn what the file
+// is only once it is open (fstat on the descriptor, so the answer is about the
+// file we hold, not one swapped in since a stat of its name), and opening a
+// FIFO for reading blocks until a writer arrives (fifo(7)), as some device
+// opens do: the server would hang with it. With O_NONBLOCK the open returns at
+// once and anything not regular is refused. On the regular file we keep, the
+// flag is meaningless: regular files are always "ready" (poll(2) says so, and
+// reads wait for the disk regardless), so sendfile(2) is unaffected.
+// O_NOCTTY: a terminal under the root must never become our controlling tty.
+constexpr int open_flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
+
+// An open attempt: a descriptor, or the errno of the call that failed.
+struct Opening {
+    Fd file;
+    int error = 0;           // when `file` is not open
+    struct stat status {};   // when `file` is open: what fstat(2) said
+};
+
+// #region openat2
+// openat2(2), Linux 5.6+, which glibc does not wrap: resolve `relative` from
+// the root's descriptor, and fail if any step, ".." or symlink, leaves it.
+// RESOLVE_BENEATH also refuses absolute symlinks, even ones that point back
+// inside. It currently implies RESOLVE_NO_MAGICLINKS (no /proc/self/fd/N
+// jumps), but the man page says that may change, so we ask for it by name.
+Opening open_with_openat2(const Root& root, const std::string& relative, int flags = open_flags) {
+    open_how how{};
+    how.flags = static_cast<std::uint64_t>(flags);
+    how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
+    const char* path = relative.empty() ? "." : relative.c_str();
+    long fd = ::syscall(SYS_openat2, root.directory.get(), path, &how, sizeof how);
+    if (fd >= 0) return {Fd(static_cast<int>(fd)), 0};
+    return {Fd{}, errno};
+}
+// #endregion openat2
+
+Opening open_and_stat(const Root& root, const std::string& relative, int flags = open_flags) {
+    Opening opening = open_with_openat2(root, relative, flags);
+    // fstat(2) on a descriptor we hold fails only with EIO or EOVERFLOW (a
+    // size off_t cannot hold): nothing a client did.
+    if (opening.file.is_open() && ::fstat(opening.file.get(), &opening.status) != 0) {
+        opening.error = errno;
+        opening.file.reset();
+    }
+    return opening;
+}
+
+// #region classify
+// What an errno from openat2 means for the client.
+Found classify_open_error(int error) {
+    switch (error) {
+    case ENOENT:        // no such file, or a dangling symlink
+    case ENOTDIR:       // a component is not a directory: "a.txt/b"
+    case ENAMETOOLONG:  // longer than the file system allows: it cannot exist
+    case EXDEV:         // RESOLVE_BENEATH: ".." or a symlink leads out of the root
+    case ELOOP:         // a symlink loop, or a magic link
+        return Found::not_found;  // an escape attempt looks exactly like a missing file
+    case EACCES:        // no read permission on the file, or no search permission on a directory
+    case EPERM:         // a security module said no
+    case ENXIO:         // a Unix socket, or a device file with no device behind it
+        return Found::forbidden;
+    default:  // EMFILE, ENFILE, ENOMEM, EIO; EAGAIN: openat2 lost a race with a rename
+              // while checking a "..", or another process holds a lease (fcntl(2))
+        return Found::failed;
+    }
+}
+// #endregion classify
+
+FileVersion version_of(const struct stat& status) {
+    auto since_epoch = chrono::seconds{status.st_mtim.tv_sec} + chrono::nanoseconds{status.st_mtim.tv_nsec};
+    return {static_cast<std::uint64_t>(status.st_size),
+            chrono::system_clock::time_point{chrono::duration_cast<chrono::system_clock::duration>(since_epoch)}};
+}
+
+std::string index_path(const std::string& relative) {
+    return relative.empty() ? "index.html" : relative + "/index.html";
+}
+
+OpenedFile as_regular_file(Opening opening, Found found) {
+    if (!opening.file.is_open()) return {classify_open_error(opening.error), Fd{}, {}};
+    // A FIFO, socket or device has no size to send: 403.
+    // Also a directory that is named index.html.
+    if (!S_ISREG(opening.status.st_mode)) return {Found::forbidden, Fd{}, {}};
+    FileVersion version = version_of(opening.status);
+    return {found, std::move(opening.file), version};
+}
+
+}  // namespace
+
+Root open_root(const std::filesystem::path& path) {
+    // open(2) with O_PATH: a handle for resolving names beneath, which needs
+    // no read permission. O_DIRECTORY: ENOTDIR if it names a file.
+    Fd directory(::open(path.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (!directory.is_open())
+        throw std::system_error(errno, std::generic_category(), "static_files: open " + path.string());
+    Root root{std::move(directory)};
+    // Without openat2 (Linux before 5.6, or a seccomp filter answering
+    // ENOSYS) there is no race-free way to keep every open beneath the root:
+    // refuse to serve files at all, before the loop runs.
+    if (open_with_openat2(root, "").error == ENOSYS)
+        throw std::system_error(ENOSYS, std::generic_category(), "static_files: openat2 (Linux 5.6+) is needed");
+    return root;
+}
+
+// A directory is answered with its index.html, looked up from the root again,
+// so it is held to the same rules as any other path. Only an index that is
+// not there (ENOENT) makes a listing: one we may not read is still 403, one
+// that is a symlink out still 404, as if the directory were asked for it.
+OpenedFile open_beneath(const Root& root, const std::string& relative) {
+    Opening opening = open_and_stat(root, relative);
+    if (opening.file.is_open() && S_ISDIR(opening.status.st_mode)) {
+        Opening index = open_and_stat(root, index_path(relative));
+        if (!index.file.is_open() && index.error == ENOENT)
+            return {Found::directory_listing, std::move(opening.file), {}};
+        return as_regular_file(std::move(index), Found::directory_index);
+    }
+    return as_regular_file(std::move(opening), Found::file);
+}
+
+// --- 3. Listing a directory ---------------------------------------------------
+
+namespace {
+
+struct CloseDirectory {
+    void operator()(DIR* stream) const { ::closedir(stream); }
+};
+using DirectoryStream = std::unique_ptr<DIR, CloseDirectory>;
+
+// A directory stream over `directory`. fdopendir(3) takes the descriptor it
+// is given and closes it with the stream, so it gets a dup(2) of ours; both
+// fail only for lack of descriptors or memory: nullptr then.
+DirectoryStream open_stream(const Fd& directory) {
+    int copy = ::dup(directory.get());
+    if (copy < 0) return nullptr;
+    DirectoryStream stream(::fdopendir(copy));
+    if (!stream) ::close(copy);
+    return stream;
+}
+
+// What a listed name leads to, found as a request for it would find it:
+// opened beneath the root, symlinks followed, but with O_PATH, which opens
+// nothing (no FIFO to block on, no device to wake), and fstat(2) on that.
+// One openat2 per entry: readdir's d_type would spare it for plain files, but
+// says nothing of where a symlink leads, and some file systems leave it
+// DT_UNKNOWN. A file we may not read is still listed, and answers 403:
+// knowing would take opening it.
+enum class EntryKind {
+    file,       // a regular file: listed
+    directory,  // listed with a trailing '/'
+    unlisted,   // anything serving would refuse
+};
+
+EntryKind kind_beneath(const Root& root, const std::string& relative) {
+    Opening opening = open_and_stat(root, relative, O_PATH | O_CLOEXEC);
+    if (!opening.file.is_open()) return EntryKind::unlisted;
+    if (S_ISREG(opening.status.st_mode)) return EntryKind::file;
+    if (S_ISDIR(opening.status.st_mode)) return EntryKind::directory;
+    return EntryKind::unlisted;
+}
+
+// Not "." and "..", nor a name with a backslash, which normalize_path
+// refuses: its link would be a 404. Nor a dotfile: .git, .env and .htpasswd
+// are under a web root by accident more often than on purpose, and a listing
+// should not advertise them. That is a courtesy, not protection: a dotfile is
+// still served to whoever names it, as before.
+bool is_listed_name(std::string_view name) {
+    return !name.starts_with('.') && name.find('\\') == std::string_view::npos;
+}
+
+}  // namespace
+
+std::optional<DirectoryListing> list_beneath(const Root& root, const std::string& relative, const Fd& directory) {
+    DirectoryStream stream = open_stream(directory);
+    if (!stream) return std::nullopt;
+    DirectoryListing listing;
+    for (;;) {
+        // readdir(3) returns null at the end, errno untouched, and on an
+        // error (EIO from the file system) with errno set.
+        errno = 0;
+        const dirent* entry = ::readdir(stream.get());
+        if (!entry) return errno == 0 ? std::optional(std::move(listing)) : std::nullopt;
+        std::string_view name = entry->d_name;
+        if (!is_listed_name(name)) continue;
+        if (listing.entries.size() == max_listed_entries) {
+            listing.is_complete = false;
+            return listing;
+        }
+        std::string path = relative.empty() ? std::string(name) : relative + "/" + std::string(name);
+        EntryKind kind = kind_beneath(root, path);
+        if (kind != EntryKind::unlisted) listing.entries.push_back({std::string(name), kind == EntryKind::directory});
+    }
+}
+
+// --- 4 and 6. The handler --------------------------------------------------------------
+
+namespace {
+
+void refuse(Response& response, int status) {
+    response.text(status, std::string(reason_phrase(status)) + "\n");
+}
+
+// Every line of a field, joined with ", " as RFC 9110 §5.3 allows. Then a
+// list split over lines reads as one list, and a singleton sent twice
+// (If-Modified-Since) no longer parses, so it is ignored rather than half-read.
+std::optional<std::string> combined_field(const Request& request, std::string_view name) {
+    std::optional<std::string> value;
+    for (const Field& field : request.fields) {
+        if (!equals_ignoring_case(field.name, name)) continue;
+        if (value) *value += ", ";
+        else value.emplace();
+        *value += field.value;
+    }
+    return value;
+}
+
+// 301 to the directory's path with its '/' (§15.4.2), so that relative links
+// in index.html resolve inside it: "style.css" from /docs/ is /docs/style.css,
+// from /docs it is /style.css. Location is a relative reference (§10.2.2),
+// "./docs/", resolved against the request's own path (RFC 3986 §5.2): echoing
+// the absolute path back would turn a target like "//evil.example" into a
+// redirect to another host. The "./" keeps a name with a colon from reading as
+// a scheme.
+void redirect_to_directory(const Request& request, Response& response) {
+    std::string_view path = request.path();
+    std::string location = "./" + std::string(path.substr(path.rfind('/') + 1)) + "/";
+    if (!request.query().empty()) location += "?" + std::string(request.query());
+    response.set_field("Location", location);
+    response.empty(301);
+}
+
+// #region answer_with_file
+// What to send for a file: the file itself, or the PATH.gz beside it.
+struct Variant {
+    OpenedFile opened;
+    bool is_gzip = false;          // opened is PATH.gz: send Content-Encoding: gzip
+    bool has_alternative = false;  // a PATH.gz exists, whichever was chosen: send Vary
+};
+
+// Step 4. PATH.gz beside PATH is taken to be PATH gzip-compressed ahead of
+// time (gzip -k), the same representation in a content coding (RFC 9110
+// §8.4), sent only to a client whose Accept-Encoding takes gzip (§12.5.3).
+// It must be a regular file under the root, like any file we send. A .gz
+// older than its file is stale; we trust the site's build to keep them
+// together, as nginx's gzip_static does. PATH.gz asked for by name is a
+// file like any other: application/gzip, no coding (unless PATH.gz.gz exists).
+Variant choose_variant(const Root& root, const Request& request, OpenedFile plain, const std::string& name) {
+    OpenedFile compressed = open_beneath(root, name + ".gz");
+    if (compressed.found != Found::file) return {std::move(plain)};
+    if (!accepts_gzip(combined_field(request, "Accept-Encoding"))) return {std::move(plain), false, true};
+    compressed.version.coding = "gzip";  // its own ETag, even if size and mtime coincide (§8.8.3)
+    return {std::move(compressed), true, true};
+}
+
+// `name` is the file's path under the root: it picks the type, and the .gz.
+void answer_with_file(const Root& root, const Request& request, Response& response, OpenedFile opened,
+                      const std::string& name) {
+    Variant variant = choose_variant(root, request, std::move(opened), name);
+    // Vary on both variants, and on a 304 (§15.4.5): the answer depends on
+    // Accept-Encoding, and a cache that did not know would hand gzip bytes to
+    // a client that cannot read them (§12.5.5).
+    if (variant.has_alternative) response.set_field("Vary", "Accept-Encoding");
+    Conditions conditions{
+        .method = request.method,
+        .if_none_match = combined_field(request, "If-None-Match"),
+        .if_modified_since = combined_field(request, "If-Modified-Since"),
+    };
+    // The wall clock, read here at the edge: validators and Date compare with it.
+    FileAnswer answer = decide_answer(conditions, variant.opened.version, chrono::system_clock::now());
+    for (const auto& [field, value] : answer.fields) response.set_field(field, value);
+    if (answer.status == 304) {
+        response.empty(304);
+        return;
+    }
+    // A browser that sniffed a .txt or unknown file as HTML would run the
+    // scripts in it: nosniff makes it believe our Content-Type.
+    response.set_field("X-Content-Type-Options", "nosniff");
+    // The type is the original's, the coding says how it was squeezed (§8.4):
+    // the client gunzips, then reads text/css.
+    if (variant.is_gzip) response.set_field("Content-Encoding", "gzip");
+    FileBody body{.file = std::move(variant.opened.file), .offset = answer.offset, .length = answer.length};
+    response.file(answer.status, std::move(body), mime_type(name));
+}
+// #endregion answer_with_file
+
+// A directory without index.html: a page of links to what it holds.
+void answer_with_listing(const Root& root, Response& response, const Fd& directory, const std::string& relative) {
+    std::optional<DirectoryListing> listing = list_beneath(root, relative, directory);
+    if (!listing) return refuse(response, 503);
+    response.send(200, listing_page(relative, std::move(listing->entries), listing->is_complete),
+                  "text/html; charset=utf-8");
+}
+
+// #region serve_file
+void serve_file(const Root& root, Request& request, Response& response) {
+    if (request.method != "GET" && request.method != "HEAD") {
+        response.set_field("Allow", "GET, HEAD");  // §15.5.6: a 405 must list them
+        refuse(response, 405);
+        return;
+    }
+    // The handler reads the route's "*path": a route with another name would
+    // silently serve the root for every URL. Say so instead.
+    auto has_path = [](const auto& param) { return param.first == "path"; };
+    if (std::none_of(request.params.begin(), request.params.end(), has_path)) {
+        response.text(500, "static_files needs a route ending in *path\n");
+        return;
+    }
+    auto decoded = percent_decode(request.param("path"));
+    if (!decoded) return refuse(response, 400);
+    auto relative = normalize_path(*decoded);
+    if (!relative) return refuse(response, 404);
+    bool names_directory = request.path().ends_with('/');
+    OpenedFile opened = open_beneath(root, *relative);
+    switch (opened.found) {
+    case Found::not_found: return refuse(response, 404);
+    case Found::forbidden: return refuse(response, 403);
+    case Found::failed: return refuse(response, 503);
+    case Found::directory_index:
+        if (!names_directory) return redirect_to_directory(request, response);
+        return answer_with_file(root, request, response, std::move(opened), index_path(*relative));
+    case Found::directory_listing:  // its links are relative: only from a path that ends in '/'
+        if (!names_directory) return redirect_to_directory(request, response);
+        return answer_with_listing(root, response, opened.file, *relative);
+    case Found::file:  // "a.txt/" is not a.txt, as open(2) would agree: ENOTDIR
+        if (names_directory) return refuse(response, 404);
+        return answer_with_file(root, request, response, std::move(opened), *relative);
+    }
+}
+// #endregion serve_file
+
+}  // namespace
+
+Handler static_files(std::filesystem::path root) {
+    // Shared, so that the std::function stays copyable; const, so that copies
+    // on any thread only read it.
+    auto opened_root = std::make_shared<const Root>(open_root(root));
+    return [opened_root](Request& request, Response& response) { serve_file(*opened_root, request, response); };
+}
+
+}  // namespace porter
