@@ -90,6 +90,7 @@ Found classify_open_error(int error) {
     case EACCES:        // no read permission on the file, or no search permission on a directory
     case EPERM:         // a security module said no
     case ENXIO:         // a Unix socket, or a device file with no device behind it
+    case ENODEV:        // a device file whose driver is missing
         return Found::forbidden;
     default:  // EMFILE, ENFILE, ENOMEM, EIO; EAGAIN: openat2 lost a race with a rename
               // while checking a "..", or another process holds a lease (fcntl(2))
@@ -97,10 +98,17 @@ Found classify_open_error(int error) {
     }
 }
 
+// system_clock counts nanoseconds in 64 bits, about 1678 to 2262; anyone who
+// can touch a file under the root can give it an mtime outside that, and the
+// conversion would overflow. Clamped, such a file just looks very old or new.
 FileVersion version_of(const struct stat& status) {
-    auto since_epoch = chrono::seconds{status.st_mtim.tv_sec} + chrono::nanoseconds{status.st_mtim.tv_nsec};
+    using TimePoint = chrono::system_clock::time_point;
+    constexpr auto earliest = chrono::floor<chrono::seconds>(TimePoint::min().time_since_epoch()).count() + 1;
+    constexpr auto latest = chrono::floor<chrono::seconds>(TimePoint::max().time_since_epoch()).count() - 1;
+    auto seconds = std::clamp<std::int64_t>(status.st_mtim.tv_sec, earliest, latest);
+    auto since_epoch = chrono::seconds{seconds} + chrono::nanoseconds{status.st_mtim.tv_nsec};
     return {static_cast<std::uint64_t>(status.st_size),
-            chrono::system_clock::time_point{chrono::duration_cast<chrono::system_clock::duration>(since_epoch)}};
+            TimePoint{chrono::duration_cast<TimePoint::duration>(since_epoch)}};
 }
 
 OpenedFile as_regular_file(Opening opening, Found found) {
@@ -124,8 +132,11 @@ Root open_root(const std::filesystem::path& path) {
     // Without openat2 (Linux before 5.6, or a seccomp filter answering
     // ENOSYS) there is no race-free way to keep every open beneath the root:
     // refuse to serve files at all, before the loop runs.
-    if (open_with_openat2(root, "").error == ENOSYS)
-        throw std::system_error(ENOSYS, std::generic_category(), "static_files: openat2 (Linux 5.6+) is needed");
+    // EPERM is what a seccomp filter that doesn't know openat2 answers
+    // (Docker's default profile, systemd-nspawn); opening "." beneath a
+    // directory we just opened cannot fail with it otherwise.
+    if (int error = open_with_openat2(root, "").error; error == ENOSYS || error == EPERM)
+        throw std::system_error(error, std::generic_category(), "static_files: openat2 (Linux 5.6+) is needed");
     return root;
 }
 
@@ -222,7 +233,10 @@ void serve_file(const Root& root, Request& request, Response& response) {
     if (!decoded) return refuse(response, 400);
     auto relative = normalize_path(*decoded);
     if (!relative) return refuse(response, 404);
-    bool names_directory = request.path().ends_with('/');
+    // A trailing '/' names a directory, and so does a last segment "." or
+    // "..", which RFC 3986 §5.2.4 turns into one: "a.txt/." is not a.txt.
+    bool names_directory = request.path().ends_with('/') || *decoded == "." || *decoded == ".." ||
+                           decoded->ends_with("/.") || decoded->ends_with("/..");
     OpenedFile opened = open_beneath(root, *relative);
     switch (opened.found) {
     case Found::not_found: return refuse(response, 404);

@@ -35,15 +35,22 @@ std::optional<chrono::system_clock::time_point> date_field(const std::optional<s
 }
 
 // #region preconditions
-// §13.2.2 step 4, the only one this stage takes: the status that ends the
-// request here (304), or nullopt to go on. A date that does not parse is
-// ignored (§13.1.3), and so is the field on any method but GET and HEAD.
-// Last-Modified has whole seconds, so a file written twice within one second
-// looks unchanged to a client that fetched it in between: a validator finer
-// than a date is chapter 08's ETag.
+// §13.2.2 steps 3 and 4: the status that ends the request here (304), or
+// nullopt to go on. If-Modified-Since is read only on GET and HEAD, and a
+// date that does not parse is ignored (§13.1.3). Last-Modified has whole
+// seconds, so a file written twice within one second looks unchanged to a
+// client that fetched it in between: a validator finer than a date is
+// chapter 08's ETag.
 std::optional<int> check_preconditions(const Conditions& request, const Validators& current,
                                        chrono::system_clock::time_point now) {
     bool is_get_or_head = request.method == "GET" || request.method == "HEAD";
+    // 3. If-None-Match (§13.1.2). This stage sends no ETag, so only "*" (any
+    // current version: the file exists) can match. Present, it replaces
+    // If-Modified-Since, which a server MUST then ignore (§13.1.3).
+    if (request.if_none_match) {
+        if (*request.if_none_match != "*") return std::nullopt;
+        return is_get_or_head ? 304 : 412;
+    }
     if (auto date = date_field(request.if_modified_since, now); date && is_get_or_head) {  // 4. (§13.1.3)
         if (current.last_modified <= *date) return 304;
     }
@@ -55,8 +62,8 @@ std::optional<int> check_preconditions(const Conditions& request, const Validato
 
 FileAnswer decide_answer(const Conditions& request, const FileVersion& file, chrono::system_clock::time_point now) {
     Validators current = validators_of(file, now);
-    // 304 carries Last-Modified (§15.4.5): a cache refreshes its stored
-    // fields from it (RFC 9111 §4.3.4). So does 200 (§15.3.7).
+    // 304 may carry Last-Modified (§15.4.5): a cache refreshes its stored
+    // fields from it (RFC 9111 §4.3.4). So does 200: an origin server SHOULD send it (§8.8.2.1).
     FileAnswer answer{200, 0, file.size, {{"Last-Modified", format_http_date(current.last_modified)}}};
     if (auto status = check_preconditions(request, current, now)) return {*status, 0, 0, std::move(answer.fields)};
     return answer;

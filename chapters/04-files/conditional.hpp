@@ -1,11 +1,11 @@
 // Conditional requests: how to answer for one version of a file.
 //
 // Layer: core; pure, with the time passed in. The Last-Modified validator
-// (RFC 9110 §8.8.2) and the one precondition it makes possible,
-// If-Modified-Since (§13.1.3), decided from the request's fields and the
-// file's size and modification time.
+// (RFC 9110 §8.8.2) and the precondition it makes possible, If-Modified-Since
+// (§13.1.3), decided from the request's fields and the file's size and
+// modification time; If-None-Match (§13.1.2) only as far as it overrides it.
 //
-// Not yet: ETag, If-None-Match, Range — chapter 08.
+// Not yet: ETag, If-None-Match against tags, Range — chapter 08.
 #pragma once
 
 #include <chrono>
@@ -24,11 +24,12 @@ struct FileVersion {
     std::chrono::system_clock::time_point modified;  // st_mtim, to the nanosecond
 };
 
-// The parts of a request an answer depends on: its method and the field of
-// RFC 9110 §13.1.3, its whole value (lines joined with ", "), or nullopt when
-// the request has none.
+// The parts of a request an answer depends on: its method and the fields of
+// RFC 9110 §13.1.2 and §13.1.3, each one's whole value (lines joined with
+// ", "), or nullopt when the request has none.
 struct Conditions {
     std::string_view method = "GET";
+    std::optional<std::string> if_none_match = std::nullopt;
     std::optional<std::string> if_modified_since = std::nullopt;
 };
 
@@ -40,9 +41,10 @@ struct FileAnswer {
     std::vector<std::pair<std::string, std::string>> fields;  // to set, in order
 };
 
-// The answer RFC 9110 §13.2.2 leads to, with If-Modified-Since the only
-// precondition this stage reads: 304 when the file has not changed since the
-// client's copy, else 200 and the whole file. `now` is the response's Date.
+// The answer RFC 9110 §13.2.2 leads to, from the two preconditions this
+// stage reads: 304 when the file has not changed since the client's copy (or
+// If-None-Match is "*"), else 200 and the whole file. `now` is the
+// response's Date.
 FileAnswer decide_answer(const Conditions& request, const FileVersion& file,
                          std::chrono::system_clock::time_point now);
 

@@ -174,7 +174,9 @@ void serve(Fd client, const Router& router) {
         // sent is a promise we cannot keep: close at once, so that the client
         // sees the body end early and knows it is incomplete (RFC 9112 §8).
         const FileBody* file = response.file_body();
-        if (sent && file && !head_only && !send_file(client, file->file, file->offset, file->length)) return;
+        if (sent && file && !head_only) {
+            if (!send_file(client, file->file, file->offset, file->length)) return;
+        }
     }
     close_gracefully(std::move(client));
 }

@@ -30,7 +30,7 @@ namespace porter {
 
 // A handler for GET that serves the file named by the route parameter "path"
 // (still percent-encoded; "" is the root itself) from under `root`, e.g.
-//     server.route("GET", "/files/*path", static_files("public"));
+//     router.add("GET", "/files/*path", static_files("public"));
 // HEAD is the server's: it runs the same handler and drops the body. Answers
 // 200 with the file, 304, 301 (a directory asked for without its trailing
 // '/'), or an error: 400, 403, 404, 405, 503.

@@ -84,3 +84,11 @@ TEST_CASE("a 304 carries Last-Modified, so a cache can refresh its copy (RFC 911
     REQUIRE(answer.status == 304);
     CHECK(field(answer, "Last-Modified") == last_modified);
 }
+
+TEST_CASE("If-None-Match, when present, makes If-Modified-Since ignored; \"*\" matches any existing file (RFC 9110 §13.1.2, §13.1.3)") {
+    // An If-Modified-Since that alone would give 304.
+    Conditions unmatched_tag{.if_none_match = "\"no-such-tag\"", .if_modified_since = last_modified};
+    CHECK(decide_answer(unmatched_tag, file, now).status == 200);
+    Conditions any{.if_none_match = "*"};
+    CHECK(decide_answer(any, file, now).status == 304);
+}

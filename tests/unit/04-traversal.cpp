@@ -5,11 +5,13 @@
 // decode the path, glue it to the root, open the result. Each form below
 // reaches a secret beside the root through it. The same forms through
 // percent_decode, normalize_path and open_beneath (static_files.hpp) end in a
-// refusal: 400, or 404, indistinguishable from a missing file.
+// refusal: 400, or 404, indistinguishable from a missing file. And a file
+// whose attributes a client with write access chose: an mtime out of range.
 #include <doctest/doctest.h>
 
 #include <fcntl.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -84,4 +86,16 @@ TEST_CASE("the naive name hands out a file beside the root; the real pipeline re
     // And the file that is meant to be served is, both ways.
     CHECK(read_file(naive_file_name(site.root, "hello.txt")) == "hello\n");
     CHECK(refusal_for(root, "hello.txt") == 0);
+}
+
+TEST_CASE("a file whose mtime system_clock cannot hold (after 2262) is opened, not overflowed: it just looks new") {
+    Site site;
+    std::string name = site.root + "/future.txt";
+    std::ofstream(name) << "from the future\n";
+    timespec times[2] = {{0, UTIME_OMIT}, {400LL * 365 * 24 * 3600, 0}};  // about the year 2370
+    REQUIRE(::utimensat(AT_FDCWD, name.c_str(), times, 0) == 0);
+    Root root = open_root(site.root);
+    OpenedFile opened = open_beneath(root, "future.txt");
+    REQUIRE(opened.found == Found::file);
+    CHECK(opened.version.modified > std::chrono::system_clock::time_point{} + std::chrono::hours(24 * 365 * 200));
 }
