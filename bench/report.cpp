@@ -151,10 +151,22 @@ std::vector<std::string> charted_servers(const Results& results) {
     return servers;
 }
 
+// Text as XML character data: a label such as "<0.001" must not open a tag.
+std::string escape_xml(const std::string& words) {
+    std::string out;
+    for (char c : words) {
+        if (c == '<') out += "&lt;";
+        else if (c == '>') out += "&gt;";
+        else if (c == '&') out += "&amp;";
+        else out += c;
+    }
+    return out;
+}
+
 std::string text(double x, double y, const std::string& words, const std::string& attributes = "") {
     char head[128];
     std::snprintf(head, sizeof head, "<text x=\"%.1f\" y=\"%.1f\" %s>", x, y, attributes.c_str());
-    return head + words + "</text>\n";
+    return head + escape_xml(words) + "</text>\n";
 }
 
 std::string rect(double x, double y, double width, double height, const std::string& fill) {
