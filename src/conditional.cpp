@@ -252,7 +252,8 @@ void apply_range(const Conditions& request, const Validators& current, const Fil
 FileAnswer decide_answer(const Conditions& request, const FileVersion& file, chrono::system_clock::time_point now) {
     Validators current = validators_of(file, now);
     // 304 carries ETag and Last-Modified (§15.4.5): a cache refreshes its
-    // stored fields from them (RFC 9111 §4.3.4). So do 200 and 206: an origin server SHOULD send it (§8.8.2.1).
+    // stored fields from them (RFC 9111 §4.3.4). 200 and 206 carry them too:
+    // an origin server SHOULD send its validators (§8.8.2.1, §8.8.3.1).
     FileAnswer answer{200, 0, file.size,
                       {{"ETag", current.etag_field()}, {"Last-Modified", format_http_date(current.last_modified)}}};
     if (auto status = check_preconditions(request, current, now)) {

@@ -272,8 +272,8 @@ void Connection::dispatch() {
 // --- answers --------------------------------------------------------------
 
 // An answer the connection gives on its own — a protocol error, a timeout, a
-// refused body — always followed by closing.
-// To a HEAD whose head parsed, it is a head alone, like any answer to HEAD.
+// refused body — always followed by closing. To a HEAD whose head parsed, it
+// is a head alone, like any answer to HEAD.
 void Connection::fail(int status, CloseReason reason) {
     closing_ = true;
     pending_reason_ = reason;

@@ -129,12 +129,11 @@ Root open_root(const std::filesystem::path& path) {
     if (!directory.is_open())
         throw std::system_error(errno, std::generic_category(), "static_files: open " + path.string());
     Root root{std::move(directory)};
-    // Without openat2 (Linux before 5.6, or a seccomp filter answering
-    // ENOSYS) there is no race-free way to keep every open beneath the root:
-    // refuse to serve files at all, before the loop runs.
-    // EPERM is what a seccomp filter that doesn't know openat2 answers
-    // (Docker's default profile, systemd-nspawn); opening "." beneath a
-    // directory we just opened cannot fail with it otherwise.
+    // Without openat2 there is no race-free way to keep every open beneath
+    // the root: refuse to serve files at all, before the loop runs. ENOSYS is
+    // Linux before 5.6; EPERM is a seccomp filter that doesn't know the call
+    // (Docker's default profile, systemd-nspawn), since opening "." beneath a
+    // directory we have just opened cannot fail with it otherwise.
     if (int error = open_with_openat2(root, "").error; error == ENOSYS || error == EPERM)
         throw std::system_error(error, std::generic_category(), "static_files: openat2 (Linux 5.6+) is needed");
     return root;
@@ -235,8 +234,8 @@ void serve_file(const Root& root, Request& request, Response& response) {
     if (!relative) return refuse(response, 404);
     // A trailing '/' names a directory, and so does a last segment "." or
     // "..", which RFC 3986 §5.2.4 turns into one: "a.txt/." is not a.txt.
-    bool names_directory = request.path().ends_with('/') || *decoded == "." || *decoded == ".." ||
-                           decoded->ends_with("/.") || decoded->ends_with("/..");
+    std::string_view last_segment = std::string_view(*decoded).substr(decoded->rfind('/') + 1);
+    bool names_directory = request.path().ends_with('/') || last_segment == "." || last_segment == "..";
     OpenedFile opened = open_beneath(root, *relative);
     switch (opened.found) {
     case Found::not_found: return refuse(response, 404);

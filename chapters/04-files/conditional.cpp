@@ -63,7 +63,8 @@ std::optional<int> check_preconditions(const Conditions& request, const Validato
 FileAnswer decide_answer(const Conditions& request, const FileVersion& file, chrono::system_clock::time_point now) {
     Validators current = validators_of(file, now);
     // 304 may carry Last-Modified (§15.4.5): a cache refreshes its stored
-    // fields from it (RFC 9111 §4.3.4). So does 200: an origin server SHOULD send it (§8.8.2.1).
+    // fields from it (RFC 9111 §4.3.4). 200 carries it too:
+    // an origin server SHOULD send it (§8.8.2.1).
     FileAnswer answer{200, 0, file.size, {{"Last-Modified", format_http_date(current.last_modified)}}};
     if (auto status = check_preconditions(request, current, now)) return {*status, 0, 0, std::move(answer.fields)};
     return answer;

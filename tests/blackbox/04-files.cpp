@@ -129,6 +129,20 @@ TEST_CASE("a directory named with its trailing slash is served as its index.html
     CHECK(media_type(response.field("Content-Type").value_or("")) == "text/html");
 }
 
+TEST_CASE("a last segment \".\" names a directory, as RFC 3986 §5.2.4 reads it: sub/. is sub/, hello.txt/. is nothing" *
+          chapters(4)) {
+    Site site;
+    Server server({"0", site.root});
+    DescriptorCheck descriptors(server);
+    Response index = exchange(server.port(), get("/files/sub/."));
+    CHECK(index.status == 200);
+    CHECK(index.body == "<!doctype html><title>index of sub</title>\n");
+    for (std::string target : {"/files/hello.txt/.", "/files/hello.txt/%2e", "/files/sub/index.html/."}) {
+        CAPTURE(target);
+        CHECK(exchange(server.port(), get(target)).status == 404);
+    }
+}
+
 TEST_CASE("a file that does not exist is 404 (RFC 9110 §15.5.5)" * chapters(4)) {
     Site site;
     Server server({"0", site.root});

@@ -122,7 +122,8 @@ std::optional<int> check_preconditions(const Conditions& request, const Validato
 FileAnswer decide_answer(const Conditions& request, const FileVersion& file, chrono::system_clock::time_point now) {
     Validators current = validators_of(file, now);
     // 304 carries ETag and Last-Modified (§15.4.5): a cache refreshes its
-    // stored fields from them (RFC 9111 §4.3.4). So does 200: an origin server SHOULD send it (§8.8.2.1).
+    // stored fields from them (RFC 9111 §4.3.4). 200 carries them too:
+    // an origin server SHOULD send its validators (§8.8.2.1, §8.8.3.1).
     FileAnswer answer{200, 0, file.size,
                       {{"ETag", current.etag}, {"Last-Modified", format_http_date(current.last_modified)}}};
     if (auto status = check_preconditions(request, current, now)) return {*status, 0, 0, std::move(answer.fields)};
