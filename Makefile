@@ -1,14 +1,17 @@
 # Porter's build: every stage of the book, its tools, its tests and exercises.
 #
-#   make                 build everything (every stage, the tools, the tests)
-#   make run             build the newest stage and start it on http://127.0.0.1:8080
-#   make test            build and run every test; CH=NN for one stage;
-#                        CH=NN SERVER=path runs chapter NN's tests against your own server
+#   make                 build everything: every stage, tool, test and exercise solution
+#   make run             build the demo (the finished server) and start it on http://127.0.0.1:8080
+#   make test            build and run every test (tests/README.md says what runs)
+#   make test CH=NN      only stage NN and its tests; CH=src for the library's
+#   make test CH=NN SERVER=path   chapter NN's black-box tests against your own server
 #   make chNN            build one stage into build/chNN/server
-#   make book            refresh the code blocks in book.md from the sources
+#   make book            refresh book.md's code blocks and transcripts from the stages
 #   make diff CH=NN      what chapter NN changed, as a unified diff from the stage before
-#   make exercise EX=NN-K DIR=path   check your solution to exercise K of chapter NN
-#   make CXX=clang++ …   the same with clang; SANITIZE=1 … with ASan and UBSan
+#   make exercise EX=NN-K DIR=path   check your solution to task K of chapter NN's exercises
+#   make solution EX=NN-K            write the reference solution, to read: build/solution/NN-K
+#   make solution-diff EX=NN-K       (maintainers) turn an edited build/solution/NN-K back into its patch
+#   make CXX=clang++ …   the same with clang; SANITIZE=1 … with ASan and UBSan; V=1 shows each command
 #
 # Output goes to build/ (g++), build/clang++/ (clang++), and a sanitize/
 # directory inside either for SANITIZE=1, so the builds never mix.
@@ -17,38 +20,61 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := all
 .DELETE_ON_ERROR:
 .SECONDARY:
+# No built-in rules: with them, make would try to build a header from an
+# object file of the same name.
+MAKEFLAGS += --no-builtin-rules
+.SUFFIXES:
+
+# A reader types `make test`, not `make -j8 test`: every core is used, and each
+# target's output is printed whole when it ends, so parallel compiles never
+# interleave their errors. A -j on the command line wins.
+ifeq ($(MAKELEVEL),0)
+  MAKEFLAGS += -j$(shell nproc) --output-sync=target
+endif
+
+# One line per compile or link; V=1 prints the whole command instead.
+ifeq ($(V),1)
+  quiet =
+else
+  quiet = @printf '  %-4s %s\n' '$(1)' '$(2)';
+endif
 
 CXXFLAGS := -std=c++20 -Wall -Wextra -Werror -O2 -g
+# Tests are built with -Og: half the compile time of -O2, and they still run
+# fast. The code they test keeps CXXFLAGS, so what is tested is what ships.
+TEST_CXXFLAGS := $(filter-out -O%,$(CXXFLAGS)) -Og
 DEPFLAGS = -MMD -MP
 LDFLAGS :=
 ifeq ($(SANITIZE),1)
-  CXXFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+  SANITIZERS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+  CXXFLAGS += $(SANITIZERS)
+  TEST_CXXFLAGS += $(SANITIZERS)
   LDFLAGS += -fsanitize=address,undefined
 endif
 
 BUILD := build$(if $(filter-out g++,$(notdir $(CXX))),/$(notdir $(CXX)))$(if $(filter 1,$(SANITIZE)),/sanitize)
 
-# The stages: chapters/NN-slug, in order.
+# --- what there is -----------------------------------------------------------
+
+# The stages: chapters/NN-slug, in order. src/ is the book's last stage; the
+# tests call it chapter 99, and its demo example keeps the stage contract.
 STAGE_DIRS := $(sort $(wildcard chapters/[0-9][0-9]-*))
 stage_number = $(firstword $(subst -, ,$(notdir $(1))))
 STAGES := $(foreach d,$(STAGE_DIRS),$(call stage_number,$(d)))
 NEWEST := $(lastword $(STAGES))
-stage_dir = $(filter chapters/$(1)-%,$(STAGE_DIRS))
-
-# tests/unit/NN-name.cpp holds from chapter NN on; NN-MM-name.cpp until chapter MM.
-HASH := \#
-unit_tests_for = $(shell for f in tests/unit/[0-9]*.cpp; do [ -e "$$f" ] || continue; \
-    b=$$(basename "$$f"); from=$${b:0:2}; until=100; [[ $${b:3:3} =~ ^[0-9][0-9]-$$ ]] && until=$${b:3:2}; \
-    (( 10$(HASH)$$from <= 10$(HASH)$(1) && 10$(HASH)$(1) < 10$(HASH)$$until )) && echo "$$f"; done)
-
-DOCTEST_H := /usr/include/doctest/doctest.h
-HARNESS_OBJS := $(BUILD)/tests/harness/harness.o $(BUILD)/tests/harness/main.o
-BLACKBOX_OBJS := $(patsubst tests/%.cpp,$(BUILD)/tests/%.o,$(wildcard tests/blackbox/*.cpp))
-TOOL_TEST_OBJS := $(patsubst tests/%.cpp,$(BUILD)/tests/%.o,$(wildcard tests/tools/*.cpp))
-
-# src/ is the library and the book's last stage; its demo example keeps the
-# stage contract, and the tests call it chapter 99.
 FINAL := 99
+stage_dir = $(filter chapters/$(1)-%,$(STAGE_DIRS))
+stage_objs = $(patsubst $(2)/%.cpp,$(BUILD)/ch$(1)/%.o,$(wildcard $(2)/*.cpp))
+# Black-box tests exist for chapters the book has not reached yet, so a reader
+# can test a server of their own for any chapter of the contents.
+CHAPTERS := 01 02 03 04 05 06 07 08 09 10 11 12 $(FINAL)
+# CH=5 means chapter 05.
+two_digits = $(if $(filter 1 2 3 4 5 6 7 8 9,$(1)),0$(1),$(1))
+
+# The tests of tests/unit or tests/blackbox that hold for chapter NN: see tests/for-chapter.
+tests_for = $(shell tests/for-chapter $(1) $(2))
+
+HARNESS_OBJS := $(BUILD)/tests/harness/harness.o $(BUILD)/tests/harness/main.o
 SRC_OBJS := $(patsubst src/%.cpp,$(BUILD)/src/%.o,$(wildcard src/*.cpp))
 LIBPORTER := $(BUILD)/libporter.a
 EXAMPLES := $(notdir $(wildcard examples/*))
@@ -56,15 +82,31 @@ EXAMPLE_BINS := $(addprefix $(BUILD)/examples/,$(EXAMPLES))
 DEMO := $(BUILD)/examples/demo
 
 EXERCISE_DIRS := $(sort $(wildcard exercises/[0-9][0-9]-*))
-EXERCISE_TESTS := $(foreach d,$(EXERCISE_DIRS),$(patsubst $(d)/%.cpp,$(BUILD)/$(d)/%,$(wildcard $(d)/test-*.cpp)))
-EXERCISE_SOLUTIONS := $(foreach d,$(EXERCISE_DIRS),$(BUILD)/$(d)/solution/server)
+exercise_tests = $(patsubst $(1)/%.cpp,$(BUILD)/$(1)/%,$(wildcard $(1)/test-*.cpp))
+exercise_solutions = $(patsubst $(1)/solution-%.diff,$(BUILD)/$(1)/solution-%/server,$(wildcard $(1)/solution-*.diff))
+# tests/naive/NN-name.diff: a deliberately naive stage NN, whose attack the book shows.
+NAIVE_DIFFS := $(sort $(wildcard tests/naive/[0-9][0-9]-*.diff))
+NAIVE_BINS := $(patsubst tests/naive/%.diff,$(BUILD)/naive/%/server,$(NAIVE_DIFFS))
 
-.PHONY: all run test book diff exercise clean doctest install $(addprefix ch,$(STAGES))
+stage_targets = $(BUILD)/ch$(1)/server $(if $(call tests_for,unit,$(1)),$(BUILD)/ch$(1)/unit) \
+    $(BUILD)/tests/blackbox-$(1) \
+    $(foreach d,$(filter exercises/$(1)-%,$(EXERCISE_DIRS)),$(call exercise_tests,$(d)) $(call exercise_solutions,$(d))) \
+    $(filter $(BUILD)/naive/$(1)-%,$(NAIVE_BINS))
+SRC_TARGETS := $(LIBPORTER) $(EXAMPLE_BINS) $(BUILD)/src/unit $(BUILD)/src/library-tests \
+    $(BUILD)/tests/integration-tests $(BUILD)/tests/blackbox-$(FINAL)
+BOOK_TARGETS := $(BUILD)/tools/book $(BUILD)/tests/tool-tests $(foreach n,$(STAGES),$(BUILD)/ch$(n)/server) $(NAIVE_BINS)
 
-all: $(foreach n,$(STAGES),$(BUILD)/ch$(n)/server $(if $(call unit_tests_for,$(n)),$(BUILD)/ch$(n)/unit)) \
-     $(BUILD)/tools/book $(BUILD)/tests/blackbox-tests $(BUILD)/tests/tool-tests \
-     $(LIBPORTER) $(EXAMPLE_BINS) $(BUILD)/src/unit $(BUILD)/src/library-tests $(BUILD)/tests/integration-tests \
-     $(EXERCISE_TESTS) $(EXERCISE_SOLUTIONS)
+.PHONY: all run test book diff exercise solution solution-diff naive clean install needs $(addprefix ch,$(STAGES))
+
+all: $(foreach n,$(STAGES),$(call stage_targets,$(n))) $(SRC_TARGETS) $(BOOK_TARGETS)
+
+# --- the tools the tests use --------------------------------------------------
+
+# Debian packages installed when missing (tools/need), all in one apt-get, by
+# this one target, so two installs never fight over dpkg's lock.
+NEEDS := doctest patch
+needs:
+	@tools/need make $(NEEDS)
 
 # --- stages ------------------------------------------------------------------
 
@@ -72,123 +114,125 @@ all: $(foreach n,$(STAGES),$(BUILD)/ch$(n)/server $(if $(call unit_tests_for,$(n
 define stage_rules
 ch$(1): $(BUILD)/ch$(1)/server
 
-$(BUILD)/ch$(1)/server: $(patsubst $(2)/%.cpp,$(BUILD)/ch$(1)/%.o,$(wildcard $(2)/*.cpp))
-	$(CXX) $(LDFLAGS) $$^ -o $$@
+$(BUILD)/ch$(1)/server: $(call stage_objs,$(1),$(2))
+	$$(call quiet,LINK,$$@)$(CXX) $(LDFLAGS) $$^ -o $$@
 
 $(BUILD)/ch$(1)/%.o: $(2)/%.cpp
 	@mkdir -p $$(@D)
-	$(CXX) $(CXXFLAGS) $(DEPFLAGS) -c $$< -o $$@
+	$$(call quiet,CXX,$$<)$(CXX) $(CXXFLAGS) $(DEPFLAGS) -c $$< -o $$@
 
 # Unit tests see the stage's headers and link with all of it but main().
-$(BUILD)/ch$(1)/unit: $(patsubst tests/unit/%.cpp,$(BUILD)/ch$(1)/unit-tests/%.o,$(call unit_tests_for,$(1))) \
-                      $(filter-out %/main.o,$(patsubst $(2)/%.cpp,$(BUILD)/ch$(1)/%.o,$(wildcard $(2)/*.cpp))) \
-                      $(BUILD)/tests/harness/main.o
-	$(CXX) $(LDFLAGS) $$^ -o $$@
+$(BUILD)/ch$(1)/unit: $(patsubst tests/unit/%.cpp,$(BUILD)/ch$(1)/unit-tests/%.o,$(call tests_for,unit,$(1))) \
+                      $(filter-out %/main.o,$(call stage_objs,$(1),$(2))) $(BUILD)/tests/harness/main.o
+	$$(call quiet,LINK,$$@)$(CXX) $(LDFLAGS) $$^ -o $$@
 
-$(BUILD)/ch$(1)/unit-tests/%.o: tests/unit/%.cpp | $(DOCTEST_H)
+$(BUILD)/ch$(1)/unit-tests/%.o: tests/unit/%.cpp | needs
 	@mkdir -p $$(@D)
-	$(CXX) $(CXXFLAGS) $(DEPFLAGS) -I$(2) -c $$< -o $$@
+	$$(call quiet,CXX,$$< for ch$(1))$(CXX) $(TEST_CXXFLAGS) $(DEPFLAGS) -I$(2) -c $$< -o $$@
 endef
 $(foreach d,$(STAGE_DIRS),$(eval $(call stage_rules,$(call stage_number,$(d)),$(d))))
+
+# A stage with a patch applied: an exercise's reference solution, or a naive
+# version. Only the files the patch changes are compiled anew (tools/stage-patch
+# rebuilt); every other object is the stage's own.
+# $(1) = output directory, $(2) = the patch, $(3) = chapters/NN-slug, $(4) = NN
+define patched_stage_rules
+$(1).rebuilt := $$(shell tools/stage-patch rebuilt $(3) $(2))
+
+$(1)/tree.ok: $(2) $(wildcard $(3)/*) tools/stage-patch | needs
+	$$(call quiet,PATCH,$(2))tools/stage-patch apply $(3) $(2) $(1)/tree && touch $$@
+
+$(1)/%.o: $(1)/tree.ok
+	$$(call quiet,CXX,$(1)/tree/$$*.cpp)$(CXX) $(CXXFLAGS) $(DEPFLAGS) -c $(1)/tree/$$*.cpp -o $$@
+
+$(1)/server: $$(foreach f,$$(sort $$(notdir $$(wildcard $(3)/*.cpp)) $$($(1).rebuilt)),$$(if $$(filter $$(f),$$($(1).rebuilt)),$(1)/$$(f:.cpp=.o),$(BUILD)/ch$(4)/$$(f:.cpp=.o)))
+	$$(call quiet,LINK,$$@)$(CXX) $(LDFLAGS) $$^ -o $$@
+endef
+
+# --- exercises ---------------------------------------------------------------
+
+# $(1) = exercises/NN-slug, $(2) = NN
+define exercise_rules
+$(BUILD)/$(1)/test-%: $(BUILD)/$(1)/test-%.o $(HARNESS_OBJS)
+	$$(call quiet,LINK,$$@)$(CXX) $(LDFLAGS) $$^ -o $$@
+
+$(BUILD)/$(1)/test-%.o: $(1)/test-%.cpp | needs
+	@mkdir -p $$(@D)
+	$$(call quiet,CXX,$$<)$(CXX) $(TEST_CXXFLAGS) $(DEPFLAGS) -Itests/harness -c $$< -o $$@
+
+$(foreach p,$(wildcard $(1)/solution-*.diff),$(call patched_stage_rules,$(BUILD)/$(1)/$(basename $(notdir $(p))),$(p),$(call stage_dir,$(2)),$(2)))
+endef
+$(foreach d,$(EXERCISE_DIRS),$(eval $(call exercise_rules,$(d),$(call stage_number,$(d)))))
+
+naive: $(NAIVE_BINS)
+
+$(foreach p,$(NAIVE_DIFFS),$(eval $(call patched_stage_rules,$(BUILD)/naive/$(basename $(notdir $(p))),$(p),$(call stage_dir,$(call stage_number,$(p))),$(call stage_number,$(p)))))
 
 # --- src/: the library and its examples ---------------------------------------
 
 $(BUILD)/src/%.o: src/%.cpp
 	@mkdir -p $(@D)
-	$(CXX) $(CXXFLAGS) $(DEPFLAGS) -c $< -o $@
+	$(call quiet,CXX,$<)$(CXX) $(CXXFLAGS) $(DEPFLAGS) -c $< -o $@
 
 $(LIBPORTER): $(SRC_OBJS)
-	ar rcs $@ $^
+	$(call quiet,AR,$@)ar rcs $@ $^
 
 # $(1) = the example's directory name
 define example_rules
 $(BUILD)/examples/$(1): $(patsubst examples/$(1)/%.cpp,$(BUILD)/examples/$(1).o/%.o,$(wildcard examples/$(1)/*.cpp)) $(LIBPORTER)
-	$(CXX) $(LDFLAGS) $$^ -pthread -o $$@
+	$$(call quiet,LINK,$$@)$(CXX) $(LDFLAGS) $$^ -pthread -o $$@
 
 $(BUILD)/examples/$(1).o/%.o: examples/$(1)/%.cpp
 	@mkdir -p $$(@D)
-	$(CXX) $(CXXFLAGS) $(DEPFLAGS) -Isrc -c $$< -o $$@
+	$$(call quiet,CXX,$$<)$(CXX) $(CXXFLAGS) $(DEPFLAGS) -Isrc -c $$< -o $$@
 endef
 $(foreach e,$(EXAMPLES),$(eval $(call example_rules,$(e))))
 
-$(BUILD)/src/unit: $(patsubst tests/unit/%.cpp,$(BUILD)/src/unit-tests/%.o,$(call unit_tests_for,$(FINAL))) \
+$(BUILD)/src/unit: $(patsubst tests/unit/%.cpp,$(BUILD)/src/unit-tests/%.o,$(call tests_for,unit,$(FINAL))) \
                    $(LIBPORTER) $(BUILD)/tests/harness/main.o
-	$(CXX) $(LDFLAGS) $^ -pthread -o $@
+	$(call quiet,LINK,$@)$(CXX) $(LDFLAGS) $^ -pthread -o $@
+
+$(BUILD)/src/unit-tests/%.o: tests/unit/%.cpp | needs
+	@mkdir -p $(@D)
+	$(call quiet,CXX,$< for src)$(CXX) $(TEST_CXXFLAGS) $(DEPFLAGS) -Isrc -c $< -o $@
 
 # The library's API, driven in-process: tests/library/*.cpp.
 $(BUILD)/src/library-tests: $(patsubst tests/%.cpp,$(BUILD)/tests/%.o,$(wildcard tests/library/*.cpp)) \
                             $(HARNESS_OBJS) $(LIBPORTER)
-	$(CXX) $(LDFLAGS) $^ -pthread -o $@
+	$(call quiet,LINK,$@)$(CXX) $(LDFLAGS) $^ -pthread -o $@
 
-$(BUILD)/tests/library/%.o: tests/library/%.cpp | $(DOCTEST_H)
+$(BUILD)/tests/library/%.o: tests/library/%.cpp | needs
 	@mkdir -p $(@D)
-	$(CXX) $(CXXFLAGS) $(DEPFLAGS) -Isrc -Itests/harness -c $< -o $@
-
-$(BUILD)/src/unit-tests/%.o: tests/unit/%.cpp | $(DOCTEST_H)
-	@mkdir -p $(@D)
-	$(CXX) $(CXXFLAGS) $(DEPFLAGS) -Isrc -c $< -o $@
-
-# --- tools and tests ---------------------------------------------------------
-
-$(BUILD)/tools/book: tools/book.cpp
-	@mkdir -p $(@D)
-	$(CXX) $(CXXFLAGS) $(DEPFLAGS) $(LDFLAGS) $< -o $@
-
-$(BUILD)/tests/%.o: tests/%.cpp | $(DOCTEST_H)
-	@mkdir -p $(@D)
-	$(CXX) $(CXXFLAGS) $(DEPFLAGS) -Itests/harness -c $< -o $@
-
-$(BUILD)/tests/blackbox-tests: $(BLACKBOX_OBJS) $(HARNESS_OBJS)
-	$(CXX) $(LDFLAGS) $^ -o $@
+	$(call quiet,CXX,$<)$(CXX) $(TEST_CXXFLAGS) $(DEPFLAGS) -Isrc -Itests/harness -c $< -o $@
 
 # Whole programs together: the examples, and the workers behind a real nginx.
 $(BUILD)/tests/integration-tests: $(patsubst tests/%.cpp,$(BUILD)/tests/%.o,$(wildcard tests/integration/*.cpp)) $(HARNESS_OBJS)
-	$(CXX) $(LDFLAGS) $^ -pthread -o $@
+	$(call quiet,LINK,$@)$(CXX) $(LDFLAGS) $^ -pthread -o $@
 
-$(BUILD)/tests/tool-tests: $(TOOL_TEST_OBJS) $(BUILD)/tests/harness/main.o
-	$(CXX) $(LDFLAGS) $^ -o $@
+# --- tests and tools ---------------------------------------------------------
 
-# Each exercise: test-K.cpp against the shipped stage and the solution/ copy.
-define exercise_rules
-$(BUILD)/$(1)/test-%: $(BUILD)/$(1)/test-%.o $(HARNESS_OBJS)
-	$(CXX) $(LDFLAGS) $$^ -o $$@
+$(BUILD)/tests/%.o: tests/%.cpp | needs
+	@mkdir -p $(@D)
+	$(call quiet,CXX,$<)$(CXX) $(TEST_CXXFLAGS) $(DEPFLAGS) -Itests/harness -c $< -o $@
 
-$(BUILD)/$(1)/test-%.o: $(1)/test-%.cpp | $(DOCTEST_H)
-	@mkdir -p $$(@D)
-	$(CXX) $(CXXFLAGS) $(DEPFLAGS) -Itests/harness -c $$< -o $$@
-
-$(BUILD)/$(1)/solution/server: $(patsubst $(1)/solution/%.cpp,$(BUILD)/$(1)/solution/%.o,$(wildcard $(1)/solution/*.cpp))
-	$(CXX) $(LDFLAGS) $$^ -o $$@
-
-$(BUILD)/$(1)/solution/%.o: $(1)/solution/%.cpp
-	@mkdir -p $$(@D)
-	$(CXX) $(CXXFLAGS) $(DEPFLAGS) -c $$< -o $$@
+# One black-box binary per chapter, holding the tests that apply to it:
+# chapter 04's tests are the cumulative ones of chapters 01 to 04.
+define blackbox_rules
+$(BUILD)/tests/blackbox-$(1): $(patsubst tests/%.cpp,$(BUILD)/tests/%.o,$(call tests_for,blackbox,$(1))) $(HARNESS_OBJS)
+	$$(call quiet,LINK,$$@)$(CXX) $(LDFLAGS) $$^ -o $$@
 endef
-$(foreach d,$(EXERCISE_DIRS),$(eval $(call exercise_rules,$(d))))
+$(foreach n,$(CHAPTERS),$(eval $(call blackbox_rules,$(n))))
 
-# doctest is Debian's doctest-dev: installed here when missing and we are root.
-$(DOCTEST_H):
-	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "make: installing doctest-dev (the test framework) with apt-get"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq doctest-dev >/dev/null; \
-	else \
-	    echo "make: the tests need doctest: run 'sudo apt-get install doctest-dev'" >&2; exit 1; \
-	fi
+BOOK_OBJS := $(patsubst tools/book/%.cpp,$(BUILD)/tools/book.o/%.o,$(wildcard tools/book/*.cpp))
+$(BUILD)/tools/book: $(BOOK_OBJS)
+	$(call quiet,LINK,$@)$(CXX) $(LDFLAGS) $^ -o $@
 
-doctest: | $(DOCTEST_H)
+$(BUILD)/tools/book.o/%.o: tools/book/%.cpp
+	@mkdir -p $(@D)
+	$(call quiet,CXX,$<)$(CXX) $(CXXFLAGS) $(DEPFLAGS) -c $< -o $@
 
-# nginx is a test tool here (the load balancer in front of the workers), never
-# a dependency of Porter: Debian's nginx-light, installed when missing.
-NGINX := /usr/sbin/nginx
-# After doctest's install, never beside it: under make -j two apt-gets would
-# fight over dpkg's lock.
-$(NGINX): | $(DOCTEST_H)
-	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "make: installing nginx-light (for the integration test) with apt-get"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null; \
-	else \
-	    echo "make: the integration test needs nginx: run 'sudo apt-get install nginx-light'" >&2; exit 1; \
-	fi
+$(BUILD)/tests/tool-tests: $(patsubst tests/%.cpp,$(BUILD)/tests/%.o,$(wildcard tests/tools/*.cpp)) $(BUILD)/tests/harness/main.o
+	$(call quiet,LINK,$@)$(CXX) $(LDFLAGS) $^ -o $@
 
 # --- what readers type -------------------------------------------------------
 
@@ -200,33 +244,92 @@ run: $(DEMO)
 	@echo "  curl --data-binary @README.md http://127.0.0.1:$(PORT)/echo"
 	@echo "  curl -I http://127.0.0.1:$(PORT)/files/README.md"
 	@echo "  curl -N http://127.0.0.1:$(PORT)/count/5"
-	@echo "  printf 'GET / HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n' | nc 127.0.0.1 $(PORT)"
+	@echo "  printf 'GET / HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n' | nc -N 127.0.0.1 $(PORT)"
 	@echo "Ctrl-C stops it."
-	@$(DEMO) $(PORT) .
+	+@$(DEMO) $(PORT) .
 
-test: all | $(NGINX)
-	@BUILD='$(BUILD)' STAGES='$(STAGES)' FINAL='$(FINAL)' CH='$(CH)' SERVER='$(SERVER)' \
-	    CXX='$(CXX)' LDFLAGS='$(LDFLAGS)' SANITIZE='$(SANITIZE)' MAKE='$(MAKE)' bash tests/run.sh
+# make test runs tests/run.sh on what the selection below built. Without CH,
+# everything; CH=NN, one stage; CH=src, the library; CH=NN SERVER=path, a
+# reader's server, needing nothing but the harness and chapter NN's tests.
+TEST_CH := $(call two_digits,$(CH))
+ifneq ($(SERVER),)
+  TEST_MODE := server
+  TEST_TARGETS := $(BUILD)/tests/blackbox-$(TEST_CH)
+  NEEDS := doctest
+else ifeq ($(CH),src)
+  TEST_MODE := src
+  TEST_TARGETS := $(SRC_TARGETS)
+  NEEDS += nginx pkg-config
+else ifneq ($(CH),)
+  TEST_MODE := stage
+  TEST_TARGETS := $(call stage_targets,$(TEST_CH))
+else
+  TEST_MODE := all
+  TEST_TARGETS := all
+  NEEDS += nginx pkg-config curl nc strace ss
+endif
 
-book: $(BUILD)/tools/book
-	$(BUILD)/tools/book book.md
+ifneq ($(filter test,$(MAKECMDGOALS)),)
+  ifeq ($(TEST_MODE),server)
+    $(if $(filter $(TEST_CH),$(CHAPTERS)),,$(error make test: CH=$(CH) is not a chapter: one of $(CHAPTERS)))
+  else ifeq ($(TEST_MODE),stage)
+    $(if $(call stage_dir,$(TEST_CH)),,$(error make test: no stage $(CH): the stages are $(STAGES), or CH=src; to test a server of your own for chapter $(CH): make test CH=$(CH) SERVER=path))
+  endif
+endif
 
+test: $(TEST_TARGETS) | needs
+	+@BUILD='$(BUILD)' STAGES='$(STAGES)' FINAL='$(FINAL)' CXX='$(CXX)' LDFLAGS='$(LDFLAGS)' \
+	    SANITIZE='$(SANITIZE)' MAKE='$(MAKE)' bash tests/run.sh $(TEST_MODE) $(TEST_CH) $(SERVER)
+
+# The transcripts run the stages (and the naive versions) with curl, nc,
+# strace and ss, in a scratch directory: tools/book/README.md.
+book: NEEDS += curl nc strace ss
+book: $(BOOK_TARGETS) | needs
+	+PORTER_BUILD='$(BUILD)' $(BUILD)/tools/book book.md
+
+# The files of stage NN in the order chapter NN shows them (tools/chapter-files),
+# each as a diff from the stage before.
 diff:
-	@[ -n "$(call stage_dir,$(CH))" ] || { echo "usage: make diff CH=NN (one of: $(STAGES))" >&2; exit 2; }
-	@previous=$$(for d in $(STAGE_DIRS); do [ "$$d" = "$(call stage_dir,$(CH))" ] && break; echo $$d; done | tail -n 1); \
-	 [ -n "$$previous" ] || { echo "chapter $(CH) is the first stage: nothing to compare with" >&2; exit 2; }; \
-	 diff -ruN "$$previous" "$(call stage_dir,$(CH))"; [ $$? -le 1 ]
+	@[ -n "$(call stage_dir,$(call two_digits,$(CH)))" ] || { echo "usage: make diff CH=NN (one of: $(STAGES))" >&2; exit 2; }
+	@tools/chapter-files $(call two_digits,$(CH)) book.md diff
 
 # make exercise EX=NN-K DIR=path: builds DIR/*.cpp and runs test K of chapter NN's exercises on it.
 EX_DIR = $(filter exercises/$(firstword $(subst -, ,$(EX)))-%,$(EXERCISE_DIRS))
-EX_TEST = $(BUILD)/$(EX_DIR)/test-$(lastword $(subst -, ,$(EX)))
+EX_TASK = $(lastword $(subst -, ,$(EX)))
+EX_TEST = $(BUILD)/$(EX_DIR)/test-$(EX_TASK)
+EX_USAGE = usage: make $@ EX=NN-K$(if $(filter exercise,$@), DIR=path/to/your/stage) (exercises: $(patsubst exercises/%,%,$(EXERCISE_DIRS)), tasks 1-3)
+check_ex = @[ -n "$(EX_DIR)" ] && [ -f "$(EX_DIR)/test-$(EX_TASK).cpp" ] || { echo "$(EX_USAGE)" >&2; exit 2; }
 exercise:
-	@[ -n "$(EX_DIR)" ] && [ -f "$(EX_DIR)/test-$(lastword $(subst -, ,$(EX))).cpp" ] && [ -d "$(DIR)" ] || \
-	    { echo "usage: make exercise EX=NN-K DIR=path/to/your/stage (exercises: $(notdir $(EXERCISE_DIRS)))" >&2; exit 2; }
+	$(check_ex)
+	@[ -n "$(DIR)" ] || { echo "$(EX_USAGE)" >&2; exit 2; }
+	@[ -d "$(DIR)" ] || { echo "make exercise: no directory '$(DIR)'$(if $(findstring ~,$(DIR)), (make does not expand ~: write \$$HOME/...))" >&2; exit 2; }
 	@$(MAKE) --no-print-directory $(EX_TEST)
 	@mkdir -p $(BUILD)/reader/$(EX)
 	$(CXX) $(CXXFLAGS) $(LDFLAGS) $(DIR)/*.cpp -o $(BUILD)/reader/$(EX)/server
 	PORTER_SERVER=$(BUILD)/reader/$(EX)/server PORTER_CHAPTER=$(firstword $(subst -, ,$(EX))) $(EX_TEST)
+
+# make solution EX=NN-K: the stage with solution-K.diff applied, in
+# build/solution/NN-K, for reading in an editor. Maintainers edit that tree and
+# run make solution-diff EX=NN-K to write the patch back.
+SOLUTION_TREE = build/solution/$(EX)
+SOLUTION_DIFF = $(EX_DIR)/solution-$(EX_TASK).diff
+EX_STAGE = $(call stage_dir,$(firstword $(subst -, ,$(EX))))
+solution: | needs
+	$(check_ex)
+	@if [ -d "$(SOLUTION_TREE)" ] && tools/stage-patch apply $(EX_STAGE) $(SOLUTION_DIFF) $(SOLUTION_TREE).fresh && \
+	    ! diff -rq $(SOLUTION_TREE).fresh $(SOLUTION_TREE) >/dev/null; then \
+	    rm -rf $(SOLUTION_TREE).fresh; \
+	    echo "make solution: $(SOLUTION_TREE) holds edits that are not in $(SOLUTION_DIFF): keep them with 'make solution-diff EX=$(EX)', or remove the directory" >&2; \
+	    exit 1; \
+	fi; rm -rf $(SOLUTION_TREE).fresh
+	@tools/stage-patch apply $(EX_STAGE) $(SOLUTION_DIFF) $(SOLUTION_TREE)
+	@echo "exercise $(EX)'s reference solution: $(SOLUTION_TREE)/ (stage $(firstword $(subst -, ,$(EX))) with $(SOLUTION_DIFF) applied; 'make diff' style: diff -ru $(EX_STAGE) $(SOLUTION_TREE))"
+
+solution-diff:
+	$(check_ex)
+	@[ -d "$(SOLUTION_TREE)" ] || { echo "make solution-diff: no $(SOLUTION_TREE): run 'make solution EX=$(EX)' and edit it first" >&2; exit 2; }
+	@tools/stage-patch diff $(EX_STAGE) $(SOLUTION_TREE) $(SOLUTION_DIFF)
+	@echo "wrote $(SOLUTION_DIFF) from $(SOLUTION_TREE)"
 
 # make install PREFIX=dir: the headers, libporter.a and porter.pc, for
 #   c++ app.cpp $$(pkg-config --cflags --libs porter)

@@ -21,15 +21,12 @@ namespace porter {
 
 namespace {
 
-// #region verdicts
 ParseResult invalid(int status) { return {ParseStatus::invalid, 0, status}; }
 // A step used every one of the `consumed` bytes it was given, and needs more.
 ParseResult used_all(std::size_t consumed) { return {ParseStatus::incomplete, consumed, 0}; }
 // A step finished its part of the grammar after `consumed` bytes.
 ParseResult finished(std::size_t consumed) { return {ParseStatus::complete, consumed, 0}; }
-// #endregion verdicts
 
-// #region gather_line
 // Appends the bytes of `input` up to its first LF to `line`, taking at most
 // `budget` bytes (the LF included). complete: `line` holds the whole line,
 // ending in LF; incomplete: all of `input` went into `line`; invalid, 400:
@@ -52,9 +49,7 @@ std::optional<std::string_view> strip_crlf(std::string_view line) {
     if (!line.ends_with("\r\n")) return std::nullopt;
     return line.substr(0, line.size() - 2);
 }
-// #endregion gather_line
 
-// #region extensions
 // Length of the BWS, spaces and tabs, at the start of `text` (RFC 9110 §5.6.3).
 std::size_t whitespace_length(std::string_view text) {
     std::size_t length = text.find_first_not_of(" \t");
@@ -113,7 +108,6 @@ bool is_valid_extensions(std::string_view text) {
     }
     return true;
 }
-// #endregion extensions
 
 // chunk-size [ chunk-ext ], the line without CRLF: the size, or nullopt if
 // the line is malformed or the size does not fit in 64 bits. from_chars in
@@ -131,7 +125,6 @@ std::optional<std::uint64_t> parse_size_line(std::string_view line) {
 
 ChunkedDecoder::ChunkedDecoder(ChunkedLimits limits) : limits_(limits) {}
 
-// #region decode
 ParseResult ChunkedDecoder::decode(std::string_view input, std::string& body) {
     std::size_t position = 0;
     for (;;) {
@@ -160,9 +153,7 @@ ParseResult ChunkedDecoder::decode_step(std::string_view input, std::string& bod
     }
     return invalid(500);  // not reached: every State has its case above
 }
-// #endregion decode
 
-// #region states
 ParseResult ChunkedDecoder::read_size_line(std::string_view input) {
     ParseResult line = gather_line(input, limits_.max_line_bytes + 2 - line_.size(), line_);
     if (line.status != ParseStatus::complete) return line;
@@ -214,6 +205,5 @@ ParseResult ChunkedDecoder::read_trailer_line(std::string_view input) {
     line_.clear();
     return finished(line.consumed);
 }
-// #endregion states
 
 }  // namespace porter

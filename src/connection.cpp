@@ -127,7 +127,6 @@ void Connection::finish_input() {
     enter(ConnectionState::draining);
 }
 
-// #region advance
 // Moves the conversation forward as far as the bytes at hand allow.
 void Connection::advance() {
     if (advancing_) return;  // a handler answered inside dispatch(): the outer loop goes on
@@ -149,7 +148,6 @@ void Connection::advance() {
     if (state_ == ConnectionState::idle && peer_done_ && start_ == input_.size()) finish_input();
     else if (state_ == ConnectionState::idle) release_buffers();
 }
-// #endregion advance
 
 void Connection::start_request() {
     if (start_ == input_.size()) return;
@@ -198,7 +196,6 @@ void Connection::read_head() {
     }
 }
 
-// #region accept_head
 // A head has parsed: decide what it means for the body and the connection.
 void Connection::accept_head() {
     head_only_ = request_.method == "HEAD";
@@ -230,7 +227,6 @@ void Connection::accept_head() {
     last_progress_ = clock_.now;
     enter(ConnectionState::reading_body);
 }
-// #endregion accept_head
 
 void Connection::read_body() {
     std::string_view available(input_.data() + start_, input_.size() - start_);
@@ -253,7 +249,6 @@ void Connection::read_body() {
     if (peer_done_) fail(400, CloseReason::parse_error);  // the body can't be completed now
 }
 
-// #region dispatch
 void Connection::dispatch() {
     enter(ConnectionState::handling);
     exchange_ = std::make_shared<Exchange>();
@@ -267,7 +262,6 @@ void Connection::dispatch() {
     if (!exchange->decided) respond_instead(500, "the handler sent no response\n");
     else if (streaming_) stream_end();  // streamed without defer(): nobody else can end it
 }
-// #endregion dispatch
 
 // --- answers --------------------------------------------------------------
 
@@ -285,7 +279,6 @@ void Connection::fail(int status, CloseReason reason) {
     enter(ConnectionState::draining);
 }
 
-// #region write_head
 // The status line and fields (RFC 9112 §4, RFC 9110 §6.6.1 for Date). `length`
 // empty means a streamed body: chunked for 1.1, ended by closing for 1.0.
 void Connection::write_head(int status, std::string_view content_type, std::optional<std::uint64_t> length) {
@@ -311,7 +304,6 @@ void Connection::write_head(int status, std::string_view content_type, std::opti
     status_ = status;
     body_bytes_ = 0;
 }
-// #endregion write_head
 
 // A handler gives a final status, 200 to 599: a 1xx is not an answer (the
 // next response would be taken for this request's), and anything else is not
@@ -381,7 +373,6 @@ bool Connection::stream_end() {
 
 bool Connection::is_congested() const { return sent_ + options_.high_water < output_.size(); }
 
-// #region finish_response
 // The handler has handed over the whole response (it may not all be sent yet).
 void Connection::finish_response() {
     exchange_->finished = true;
@@ -397,7 +388,6 @@ void Connection::finish_response() {
     enter(closing_ ? ConnectionState::draining : ConnectionState::idle);
     advance();  // a pipelined request may be waiting
 }
-// #endregion finish_response
 
 // --- output ---------------------------------------------------------------
 
@@ -452,7 +442,6 @@ void Connection::notify_drained() {
 
 // --- time -----------------------------------------------------------------
 
-// #region deadline
 std::optional<TimePoint> Connection::deadline() const {
     switch (state_) {
     case ConnectionState::idle:
@@ -470,7 +459,6 @@ std::optional<TimePoint> Connection::deadline() const {
     }
     return std::nullopt;
 }
-// #endregion deadline
 
 void Connection::expire() {
     switch (state_) {

@@ -3,7 +3,6 @@
 // Layer: core; no system calls. Each parse_* function takes the input that is
 // left and returns a ParseResult: how many bytes it used and its verdict.
 //
-// #region policy
 // The policy, where the RFC leaves a choice:
 //   - Lines end in CR LF. A bare LF, which RFC 9112 §2.2 lets a recipient
 //     accept, is refused with 400: servers and proxies that disagree about
@@ -13,12 +12,10 @@
 //     each is refused with 400, never repaired.
 //   - Empty lines before the request line are skipped (§2.2).
 //   - At most Limits::max_fields field lines, counted as each one starts.
-// #endregion policy
 #include "parser.hpp"
 
 namespace porter {
 
-// #region char_classes
 // tchar: the characters of a token, such as a method or field name (RFC 9110 §5.6.2).
 bool is_tchar(char c) {
     if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) return true;
@@ -36,13 +33,10 @@ bool is_field_value_char(char c) {
     auto byte = static_cast<unsigned char>(c);
     return (byte > 0x20 && byte != 0x7f) || c == ' ' || c == '\t';
 }
-// #endregion char_classes
 
-// #region verdicts
 ParseResult invalid(int status) { return {ParseStatus::invalid, 0, status}; }
 ParseResult incomplete() { return {ParseStatus::incomplete, 0, 0}; }
 ParseResult complete(std::size_t consumed) { return {ParseStatus::complete, consumed, 0}; }
-// #endregion verdicts
 
 // Length of the run of characters at the start of `text` that pass `is_allowed`.
 std::size_t span_of(std::string_view text, bool (*is_allowed)(char)) {
@@ -51,7 +45,6 @@ std::size_t span_of(std::string_view text, bool (*is_allowed)(char)) {
     return length;
 }
 
-// #region parse_version
 // "HTTP/" DIGIT "." DIGIT CRLF, compared a byte at a time so that a prefix is
 // "incomplete" and the first wrong byte is "invalid" (RFC 9112 §2.3).
 ParseResult parse_version(std::string_view rest, Version& version) {
@@ -65,9 +58,7 @@ ParseResult parse_version(std::string_view rest, Version& version) {
     version = rest[7] == '0' ? Version::http_1_0 : Version::http_1_1;
     return complete(pattern.size());
 }
-// #endregion parse_version
 
-// #region parse_request_line
 // method SP request-target SP HTTP-version CRLF (RFC 9112 §3).
 ParseResult parse_request_line(std::string_view rest, const Limits& limits, Request& request) {
     // Look no further than the longest line we accept: running out of this
@@ -92,8 +83,6 @@ ParseResult parse_request_line(std::string_view rest, const Limits& limits, Requ
     if (version.status == ParseStatus::invalid) return version;
     return complete(version_start + version.consumed);
 }
-// #endregion parse_request_line
-
 
 }  // namespace
 
@@ -103,7 +92,6 @@ std::string_view trim_whitespace(std::string_view text) {
     return text;
 }
 
-// #region parse_field_line
 // field-name ":" OWS field-value OWS CRLF (RFC 9112 §5). A line that starts
 // with whitespace is obs-fold, or whitespace before the first field: both 400.
 ParseResult parse_field_line(std::string_view rest, Field& field) {
@@ -122,9 +110,7 @@ ParseResult parse_field_line(std::string_view rest, Field& field) {
     field = {rest.substr(0, name_length), trim_whitespace(after_colon.substr(0, value_length))};
     return complete(name_length + 1 + value_length + 2);
 }
-// #endregion parse_field_line
 
-// #region parse_request
 ParseResult parse_request(std::string_view input, const Limits& limits, Request& request) {
     request = Request{};
     // Nothing past max_header_bytes is looked at; if the head has not ended
@@ -157,6 +143,5 @@ ParseResult parse_request(std::string_view input, const Limits& limits, Request&
         position += field_line.consumed;
     }
 }
-// #endregion parse_request
 
 }  // namespace porter

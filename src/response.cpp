@@ -102,7 +102,6 @@ void Response::on_close(std::function<void()> callback) {
     else if (!exchange_->finished) exchange_->on_close = std::move(callback);
 }
 
-// #region reason_phrase
 std::string_view reason_phrase(int status) {
     switch (status) {
     case 100: return "Continue";
@@ -144,6 +143,5 @@ std::string_view reason_phrase(int status) {
     }
     return "";
 }
-// #endregion reason_phrase
 
 }  // namespace porter

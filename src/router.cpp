@@ -68,7 +68,6 @@ bool Router::implements(std::string_view method) const {
     return false;
 }
 
-// #region find
 Router::Match Router::find(Request& request) const {
     if (!implements(request.method)) return {nullptr, 501, ""};
     std::vector<std::string_view> path = split_path(request.path());
@@ -88,6 +87,5 @@ Router::Match Router::find(Request& request) const {
     for (std::string_view method : allowed) allow += (allow.empty() ? "" : ", ") + std::string(method);
     return {nullptr, allowed.empty() ? 404 : 405, allow};
 }
-// #endregion find
 
 }  // namespace porter

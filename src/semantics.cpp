@@ -27,7 +27,6 @@ namespace porter {
 
 namespace {
 
-// #region lists
 // The elements of one comma-separated field value, OWS trimmed, empty ones
 // kept (RFC 9110 §5.6.1). Splitting at every comma ignores quoted strings; a
 // piece of one matches no option or coding we accept, so a request that
@@ -59,7 +58,6 @@ bool lists_token(const std::vector<std::string_view>& elements, std::string_view
     return std::any_of(elements.begin(), elements.end(),
                        [&](std::string_view element) { return equals_ignoring_case(element, token); });
 }
-// #endregion lists
 
 std::size_t count_fields(const Request& request, std::string_view name) {
     auto has_name = [&](const Field& field) { return equals_ignoring_case(field.name, name); };
@@ -69,7 +67,6 @@ std::size_t count_fields(const Request& request, std::string_view name) {
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_hex_digit(char c) { return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
 
-// #region host
 // unreserved / sub-delims (RFC 3986 §2.2, §2.3): what a reg-name holds as is.
 bool is_reg_name_char(char c) {
     if (is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) return true;
@@ -119,9 +116,7 @@ bool is_valid_host(std::string_view value) {
     std::string_view port = value.substr(host_length);
     return port.empty() || (port[0] == ':' && std::all_of(port.begin() + 1, port.end(), is_digit));
 }
-// #endregion host
 
-// #region framing
 Framing refuse(int status) { return {BodyFraming::none, 0, status}; }
 
 // Content-Length = 1*DIGIT (RFC 9110 §8.6). For an unsigned type from_chars
@@ -172,7 +167,6 @@ Framing frame_by_codings(const std::vector<std::string_view>& codings) {
     if (codings.size() > 1) return refuse(501);
     return {BodyFraming::chunked, 0, 0};
 }
-// #endregion framing
 
 }  // namespace
 

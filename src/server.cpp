@@ -72,7 +72,6 @@ void Server::run() {
     while (!stopped_) poll(Duration(-1));
 }
 
-// #region poll
 void Server::poll(Duration timeout) {
     // A posted task may throw out of this turn: in_turn_ must not stay set.
     struct Turn {
@@ -101,7 +100,6 @@ void Server::poll(Duration timeout) {
     finish_shutdown_if_done();
     closed_.clear();  // nothing of theirs is on the stack any more
 }
-// #endregion poll
 
 std::optional<Duration> Server::next_timeout() const {
     if (stopped_) return std::nullopt;
@@ -138,7 +136,6 @@ void Server::handle_event(std::uint64_t tag, std::uint32_t events) {
     settle(link);
 }
 
-// #region accept_clients
 void Server::accept_clients() {
     for (std::size_t i = 0; i < accepts_per_turn; ++i) {
         if (links_.size() >= options_.max_connections) return pause_accepting(std::nullopt);
@@ -168,7 +165,6 @@ void Server::accept_clients() {
         settle(added);
     }
 }
-// #endregion accept_clients
 
 // Out of descriptors, or at the connection cap: stop watching the listener,
 // so its readiness can't make the loop spin. Connections wait in the kernel's
@@ -187,7 +183,6 @@ void Server::resume_accepting() {
     if (!accepting_) accept_resume_ = clock_.now + accept_backoff;
 }
 
-// #region on_readable
 void Server::on_readable(Link& link, std::uint32_t events) {
     Connection& connection = *link.connection;
     std::size_t room = std::min(connection.input_room(), read_buffer_.size());
@@ -208,9 +203,7 @@ void Server::on_readable(Link& link, std::uint32_t events) {
         connection.abort(CloseReason::io_error);  // ECONNRESET, ETIMEDOUT: the client is gone
     }
 }
-// #endregion on_readable
 
-// #region flush
 // Sends what the connection has for the client, until done or the socket is full.
 void Server::flush(Link& link) {
     Connection& connection = *link.connection;
@@ -244,9 +237,7 @@ void Server::flush(Link& link) {
         connection.write_shut_down();
     }
 }
-// #endregion flush
 
-// #region settle
 // After anything happened to a link: send what is due, then make epoll and
 // the deadline index agree with the connection's new state, or close it.
 void Server::settle(Link& link) {
@@ -271,7 +262,6 @@ void Server::settle(Link& link) {
         link.deadline = deadline;
     }
 }
-// #endregion settle
 
 void Server::close_link(Link& link) {
     if (link.closed) return;
@@ -319,7 +309,6 @@ void Server::fire_deadlines() {
     }
 }
 
-// #region shutdown
 void Server::shutdown(Duration grace) {
     if (shutdown_deadline_ || stopped_) return;
     update_clock();
@@ -344,7 +333,6 @@ void Server::shutdown(Duration grace) {
     }
     finish_shutdown_if_done();
 }
-// #endregion shutdown
 
 void Server::finish_shutdown_if_done() {
     if (shutdown_deadline_ && links_.empty()) stopped_ = true;
@@ -354,7 +342,6 @@ void Server::finish_shutdown_if_done() {
 
 bool Server::wants_body(Connection&, Request& head) { return router_.find(head).handler != nullptr; }
 
-// #region dispatch
 void Server::dispatch(Connection& connection, Request& request, Response& response) {
     Router::Match match = router_.find(request);
     if (!match.handler) {
@@ -372,7 +359,6 @@ void Server::dispatch(Connection& connection, Request& request, Response& respon
         if (!connection.is_closed()) connection.abort(CloseReason::io_error);  // a stream, half sent
     }
 }
-// #endregion dispatch
 
 void Server::wake(Connection& connection) {
     auto found = links_.find(connection.id());

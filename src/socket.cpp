@@ -154,7 +154,6 @@ std::uint16_t local_port(const Fd& socket) {
     return 0;
 }
 
-// #region accept_client
 Accepted accept_client(const Fd& listener) {
     sockaddr_storage address{};
     socklen_t length = sizeof address;
@@ -183,6 +182,5 @@ Accepted accept_client(const Fd& listener) {
     default: return {AcceptStatus::retry, Fd(), ""};
     }
 }
-// #endregion accept_client
 
 }  // namespace porter

@@ -1,84 +1,125 @@
 #!/usr/bin/env bash
-# Runs every check `make test` promises and ends with one line: N passed, M failed.
+# run.sh: runs the checks `make test` promises, and ends with one line, "N passed, M failed".
 #
-# Called by the Makefile with BUILD (the build directory), STAGES (the stage
-# numbers, oldest first), FINAL (the number the tests give src/, the last
-# stage, served by examples/demo), and optionally CH (one stage, or "src") and
-# SERVER (a reader's own binary, tested as chapter CH). Counts doctest test cases, plus one check
-# for the book and two for each exercise test (fails on the stage as shipped,
-# passes on the solution). Keeps going after a failure so the count is whole.
+#   tests/run.sh all              every check below
+#   tests/run.sh stage NN         stage NN: its unit tests, its cumulative black-box tests,
+#                                 its exercises both ways, its naive versions
+#   tests/run.sh src              the library: unit, in-process, install, integration, and
+#                                 the black-box tests through the demo
+#   tests/run.sh server NN PATH   chapter NN's black-box tests against the server at PATH
+#
+# The Makefile builds what the mode needs and sets BUILD, STAGES, FINAL, CXX,
+# LDFLAGS, SANITIZE and MAKE. Each check prints one line, "ok   ..." or
+# "FAIL ...", and a failure's log follows its line. A doctest binary counts its
+# test cases; every other check counts one. It keeps going after a failure, so
+# the count is whole. (tests/README.md explains the tests themselves.)
 set -u
 passed=0
 failed=0
 failures=()
+skip_note_shown=
 
-# doctest prints "[doctest] test cases: 12 | 11 passed | 1 failed | 3 skipped".
-count_doctest() {  # label, log file
-    local line
-    line=$(grep -E '^\[doctest\] test cases:' "$2" | tail -n 1)
-    local ok bad
-    ok=$(sed -E 's/.*\| *([0-9]+) passed.*/\1/' <<<"$line")
-    bad=$(sed -E 's/.*\| *([0-9]+) failed.*/\1/' <<<"$line")
-    [[ $ok =~ ^[0-9]+$ ]] || ok=0
-    [[ $bad =~ ^[0-9]+$ ]] || bad=1  # no summary: the binary crashed
-    passed=$((passed + ok))
-    failed=$((failed + bad))
-    ((bad == 0)) || failures+=("$1")
+pass() { passed=$((passed + ${2:-1})); echo "ok   $1"; }
+fail() { failed=$((failed + ${2:-1})); failures+=("$1"); echo "FAIL $1"; }
+
+# doctest ends with "[doctest] test cases: 12 | 11 passed | 1 failed | 3 skipped".
+field_of() {  # NAME, summary line: the number before NAME
+    local n; n=$(sed -nE "s/.*\| *([0-9]+) $1.*/\1/p" <<<"$2")
+    echo "${n:-0}"
 }
 
-# Runs a doctest binary, shows its output, counts its cases.
+# A doctest binary is one line: its cases, and why some were skipped.
 run_doctest() {  # label, command...
     local label=$1; shift
     local log; log=$(mktemp)
-    echo "== $label"
-    "$@" 2>&1 | tee "$log" | grep -v '^\[doctest\] doctest version\|^\[doctest\] run with "--help"\|^===*$'
-    count_doctest "$label" "$log"
-    rm -f "$log"
-}
-
-check() {  # label, command...: one check, passing when the command succeeds
-    local label=$1; shift
-    if "$@"; then
-        passed=$((passed + 1)); echo "ok   $label"
-    else
-        failed=$((failed + 1)); failures+=("$label"); echo "FAIL $label"
+    "$@" >"$log" 2>&1
+    local status=$?
+    local summary; summary=$(grep -E '^\[doctest\] test cases:' "$log" | tail -n 1)
+    local ok bad skipped
+    ok=$(field_of passed "$summary")
+    bad=$(field_of failed "$summary")
+    skipped=$(field_of skipped "$summary")
+    local note=""
+    if ((skipped > 0)); then
+        note=" ($skipped skipped"
+        [ -n "$skip_note_shown" ] || note+=": cases for other chapters' stages, which chapters(from, until) leaves out"
+        note+=")"
+        skip_note_shown=1
     fi
-}
-
-# Runs an exercise's test against a server; quiet, but shows the log when the
-# outcome is not the one expected.
-exercise_outcome() {  # expected (pass|fail), test binary, chapter, server
-    local log; log=$(mktemp)
-    PORTER_SERVER=$4 PORTER_CHAPTER=$3 "$2" >"$log" 2>&1; local status=$?
-    local ok=1
-    if [ "$1" = pass ]; then ((status == 0)) && ok=0; else ((status != 0)) && ok=0; fi
-    ((ok == 0)) || cat "$log"
+    if [ -z "$summary" ]; then
+        fail "$label: no summary, so it crashed or hung (exit status $status)"
+        sed 's/^/     /' "$log"
+    elif ((bad > 0 || status != 0)); then
+        passed=$((passed + ok))
+        fail "$label: $bad of $((ok + bad)) cases failed$note" "$((bad > 0 ? bad : 1))"
+        sed 's/^/     /' "$log"
+    else
+        pass "$label: $ok cases$note" "$ok"
+    fi
     rm -f "$log"
-    return $ok
 }
 
-run_blackbox() {  # stage number, server binary
-    PORTER_SERVER=$2 PORTER_CHAPTER=$1 run_doctest "ch$1 black-box tests ($2)" "$BUILD/tests/blackbox-tests"
+check() {  # label, command...: one check, passing when the command succeeds; its output is shown on failure
+    local label=$1; shift
+    local log; log=$(mktemp)
+    if "$@" >"$log" 2>&1; then pass "$label"; else fail "$label"; sed 's/^/     /' "$log"; fi
+    rm -f "$log"
 }
 
-run_stage() {  # stage number
-    local n=$1
-    [ -x "$BUILD/ch$n/unit" ] && run_doctest "ch$n unit tests" "$BUILD/ch$n/unit"
-    run_blackbox "$n" "$BUILD/ch$n/server"
-    local dir
+# A test that must fail: it proves the test can tell (exercises on the stage
+# as shipped, naive versions). Its log is shown only if it passes.
+fails() {  # command...
+    ! "$@"
+}
+
+blackbox() {  # chapter, server binary, doctest arguments...
+    local chapter=$1 server=$2; shift 2
+    PORTER_SERVER=$server PORTER_CHAPTER=$chapter "$BUILD/tests/blackbox-$chapter" "$@"
+}
+
+exercise_test() {  # binary, chapter, server
+    PORTER_SERVER=$3 PORTER_CHAPTER=$2 "$1"
+}
+
+run_exercises() {  # chapter
+    local n=$1 dir test
     for dir in exercises/"$n"-*/; do
         [ -d "$dir" ] || continue
         dir=${dir%/}
-        local test
         for test in "$dir"/test-*.cpp; do
-            local name; name=$(basename "$test" .cpp)
-            local binary="$BUILD/$dir/$name"
-            check "exercise $n-${name#test-} fails on the stage as shipped" \
-                exercise_outcome fail "$binary" "$n" "$BUILD/ch$n/server"
-            check "exercise $n-${name#test-} passes on the reference solution" \
-                exercise_outcome pass "$binary" "$n" "$BUILD/$dir/solution/server"
+            local k; k=$(basename "$test" .cpp); k=${k#test-}
+            local binary="$BUILD/$dir/test-$k"
+            check "exercise $n-$k: its test fails on stage $n as shipped" \
+                fails exercise_test "$binary" "$n" "$BUILD/ch$n/server"
+            check "exercise $n-$k: its test passes on stage $n with solution-$k.diff applied" \
+                exercise_test "$binary" "$n" "$BUILD/$dir/solution-$k/server"
         done
     done
+}
+
+# tests/naive/NN-name.diff says, in "Fails:" lines at its top, which
+# black-box tests the attack it shows gets past: each must fail on the naive
+# version, or the test could not tell the attack from a defence.
+run_naive() {  # chapter
+    local n=$1 diff test
+    for diff in tests/naive/"$n"-*.diff; do
+        [ -f "$diff" ] || continue
+        local name; name=$(basename "$diff" .diff)
+        local tests; tests=$(sed -n 's/^Fails: //p' "$diff")
+        if [ -z "$tests" ]; then fail "naive $name: $diff has no 'Fails: TEST CASE' line"; continue; fi
+        while IFS= read -r test; do
+            check "naive $name: the attack gets past it, so \"$test\" fails on it" \
+                fails blackbox "$n" "$BUILD/naive/$name/server" --test-case="$test"
+        done <<< "$tests"
+    done
+}
+
+run_stage() {  # chapter
+    local n=$1
+    [ -x "$BUILD/ch$n/unit" ] && run_doctest "ch$n unit tests" "$BUILD/ch$n/unit"
+    run_doctest "ch$n black-box tests" blackbox "$n" "$BUILD/ch$n/server"
+    run_exercises "$n"
+    run_naive "$n"
 }
 
 # Installs into a temporary prefix and builds tests/install/tiny.cpp with
@@ -87,8 +128,7 @@ install_and_build() {
     local prefix; prefix=$(mktemp -d)
     local ok=1
     if $MAKE --no-print-directory -s install PREFIX="$prefix" CXX="$CXX" SANITIZE="${SANITIZE:-}" >/dev/null &&
-       PKG_CONFIG_PATH="$prefix/lib/pkgconfig" \
-           $CXX tests/install/tiny.cpp $LDFLAGS $(PKG_CONFIG_PATH="$prefix/lib/pkgconfig" pkg-config --cflags --libs porter) \
+       $CXX tests/install/tiny.cpp $LDFLAGS $(PKG_CONFIG_PATH="$prefix/lib/pkgconfig" pkg-config --cflags --libs porter) \
            -o "$prefix/tiny" && [ "$("$prefix/tiny")" = ok ]; then
         ok=0
     fi
@@ -96,27 +136,36 @@ install_and_build() {
     return $ok
 }
 
-if [ -n "${SERVER:-}" ]; then
-    [ -n "${CH:-}" ] || { echo "SERVER needs CH: make test CH=NN SERVER=path/to/server" >&2; exit 2; }
-    [ -x "$SERVER" ] || { echo "no executable at SERVER=$SERVER" >&2; exit 2; }
-    run_blackbox "$CH" "$SERVER"
-else
-    check "book.md matches the sources" "$BUILD/tools/book" --check book.md
+run_src() {
+    run_doctest "src unit tests" "$BUILD/src/unit"
+    run_doctest "src library tests" "$BUILD/src/library-tests"
+    check "make install, then a program built with pkg-config against the installed copy" install_and_build
+    PORTER_EXAMPLES="$BUILD/examples" PORTER_WORKERS="$BUILD/examples/workers" \
+        run_doctest "integration tests: the examples, and workers behind nginx" "$BUILD/tests/integration-tests"
+    run_doctest "black-box tests through the demo (src/, chapter $FINAL)" blackbox "$FINAL" "$BUILD/examples/demo"
+}
+
+run_book() {
+    check "book.md: every block and transcript matches the stages, every changed line is shown" \
+        env PORTER_BUILD="$BUILD" "$BUILD/tools/book" --check book.md
     run_doctest "the book tool" env PORTER_BOOK_TOOL="$BUILD/tools/book" "$BUILD/tests/tool-tests"
-    [ "${CH:-}" != src ] || CH=$FINAL
-    for n in $STAGES; do
-        [ -z "${CH:-}" ] || [ "$((10#$CH))" -eq "$((10#$n))" ] || continue
-        run_stage "$n"
-    done
-    if [ -z "${CH:-}" ] || [ "$((10#$CH))" -eq "$FINAL" ]; then
-        run_doctest "src unit tests" "$BUILD/src/unit"
-        run_doctest "src library tests" "$BUILD/src/library-tests"
-        check "make install, then a program built with pkg-config against the installed copy" install_and_build
-        PORTER_EXAMPLES="$BUILD/examples" PORTER_WORKERS="$BUILD/examples/workers" \
-            run_doctest "integration tests: the examples, and workers behind nginx" "$BUILD/tests/integration-tests"
-        run_blackbox "$FINAL" "$BUILD/examples/demo"
-    fi
-fi
+}
+
+mode=${1:-all}
+case $mode in
+all)
+    run_book
+    for n in $STAGES; do run_stage "$n"; done
+    run_src
+    ;;
+stage) run_stage "$2" ;;
+src) run_src ;;
+server)
+    [ -x "$3" ] || { echo "make test: no executable at SERVER=$3" >&2; exit 2; }
+    run_doctest "ch$2 black-box tests ($3)" blackbox "$2" "$3"
+    ;;
+*) echo "usage: tests/run.sh all | stage NN | src | server NN PATH" >&2; exit 2 ;;
+esac
 
 echo
 for f in "${failures[@]+"${failures[@]}"}"; do echo "failed: $f"; done

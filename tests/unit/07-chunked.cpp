@@ -34,7 +34,6 @@ struct Outcome {
     std::string body;
 };
 
-// #region feed_pieces
 // Feeds `pieces` in order to a fresh decoder, stopping at the first final
 // verdict. After `incomplete`, the whole piece must have been consumed.
 Outcome decode_pieces(const std::vector<std::string>& pieces, const ChunkedLimits& limits) {
@@ -50,7 +49,6 @@ Outcome decode_pieces(const std::vector<std::string>& pieces, const ChunkedLimit
     }
     return outcome;
 }
-// #endregion feed_pieces
 
 // `way` names how the input was fed, for the failure message.
 void check_outcome(const char* way, const Outcome& outcome, const ChunkedCase& c) {
