@@ -20,11 +20,13 @@ namespace book {
 namespace {
 
 namespace fs = std::filesystem;
-using namespace std::chrono_literals;
-
-// A command may take this long; a server, this long to print its ready line.
-constexpr auto command_patience = 20s;
-constexpr auto server_patience = 10s;
+// How long a command may take, and a server to print its ready line: 20 s,
+// or PORTER_BOOK_PATIENCE seconds (the tool's own tests wait less).
+std::chrono::seconds patience() {
+    const char* text = std::getenv("PORTER_BOOK_PATIENCE");
+    const std::optional<int> seconds = text ? parse_number(text) : std::nullopt;
+    return std::chrono::seconds(seconds && *seconds > 0 ? *seconds : 20);
+}
 constexpr std::string_view ready_prefix = "listening on http://127.0.0.1:";
 
 // A scratch directory for one session: home/, empty, and repo/, which holds
@@ -180,8 +182,10 @@ private:
         const std::string where = "book.md:" + std::to_string(command.line) + ": ";
         if (!terminal_.send(text + "\nprintf '\\036%s\\036\\n' " + std::to_string(count_) + "\n"))
             return failure<std::string>(where + "the shell has gone");
-        const std::optional<size_t> end = terminal_.wait_for(marker, 0, Clock::now() + command_patience);
-        if (!end) return failure<std::string>(where + "did not finish within 20 s; it printed: " + terminal_.printed());
+        const std::optional<size_t> end = terminal_.wait_for(marker, 0, Clock::now() + patience_);
+        if (!end)
+            return failure<std::string>(where + "did not finish within " + std::to_string(patience_.count()) +
+                                        " s; it printed: " + terminal_.printed());
         std::string output = terminal_.take(*end);
         terminal_.take(marker.size());
         if (start) {
@@ -200,10 +204,12 @@ private:
     }
 
     Result<std::string> wait_for_ready(const std::string& where) {
-        const Clock::time_point deadline = Clock::now() + server_patience;
+        const Clock::time_point deadline = Clock::now() + patience_;
         const std::optional<size_t> at = terminal_.wait_for(ready_prefix, 0, deadline);
         const std::optional<size_t> end = at ? terminal_.wait_for("\n", *at, deadline) : std::nullopt;
-        if (!end) return failure<std::string>(where + "the server printed no ready line within 10 s: " + terminal_.printed());
+        if (!end)
+            return failure<std::string>(where + "the server printed no ready line within " +
+                                        std::to_string(patience_.count()) + " s: " + terminal_.printed());
         return success(terminal_.take(*end + 1));
     }
 
@@ -218,6 +224,7 @@ private:
     const Scratch& scratch_;
     Ports ports_;
     unsigned count_ = 0;
+    const std::chrono::seconds patience_ = patience();
 };
 
 }  // namespace
