@@ -97,24 +97,35 @@ Scan scan(const Lines& book) {
     return found;
 }
 
-// Each chapter's transcripts run as one session; the chapters run side by side.
-std::map<size_t, Result<Lines>> run_all_transcripts(const Scan& found, const TranscriptSetup& setup) {
+// Each chapter's transcripts run as one session; the chapters run side by
+// side. A transcript this machine cannot run keeps the block it has, and the
+// reason is reported once.
+struct AllTranscripts {
+    std::map<size_t, Result<Lines>> bodies;  // by the directive's line
+    std::optional<std::string> not_run;
+};
+
+AllTranscripts run_all_transcripts(const Scan& found, const TranscriptSetup& setup) {
     std::map<size_t, std::vector<const Found*>> by_chapter;
     for (const Found& directive : found.directives) {
         if (directive.directive.kind == Directive::Kind::run) by_chapter[directive.chapter].push_back(&directive);
     }
-    std::vector<std::pair<std::vector<const Found*>, std::future<std::vector<Result<Lines>>>>> sessions;
+    std::vector<std::pair<std::vector<const Found*>, std::future<Transcripts>>> sessions;
     for (auto& [chapter, directives] : by_chapter) {
         std::vector<const Directive*> runs;
         for (const Found* directive : directives) runs.push_back(&directive->directive);
         sessions.emplace_back(directives, std::async(std::launch::async, run_transcripts, runs, setup));
     }
-    std::map<size_t, Result<Lines>> bodies;
+    AllTranscripts all;
     for (auto& [directives, future] : sessions) {
-        std::vector<Result<Lines>> results = future.get();
-        for (size_t i = 0; i < directives.size(); ++i) bodies.emplace(directives[i]->line, std::move(results[i]));
+        Transcripts made = future.get();
+        if (made.not_run) {
+            all.not_run = made.not_run;
+            continue;
+        }
+        for (size_t i = 0; i < directives.size(); ++i) all.bodies.emplace(directives[i]->line, std::move(made.bodies[i]));
     }
-    return bodies;
+    return all;
 }
 
 struct Pass {
@@ -125,6 +136,7 @@ struct Pass {
     std::vector<Problem> errors;
     std::vector<ChapterShown> chapters;
     std::vector<RegionUse> used;
+    std::optional<std::string> transcripts_not_run;  // why, when this machine could not run them
 };
 
 // The first lines where the book's block and the fresh one part, for a reader
@@ -145,7 +157,8 @@ Pass refresh(const Lines& book, const TranscriptSetup& setup) {
     Pass pass;
     pass.errors = found.errors;
     pass.chapters = found.chapters;
-    std::map<size_t, Result<Lines>> transcripts = run_all_transcripts(found, setup);
+    AllTranscripts transcripts = run_all_transcripts(found, setup);
+    pass.transcripts_not_run = transcripts.not_run;
     size_t copied = 0;
     for (const Found& directive : found.directives) {
         const Result<size_t> end = block_end(book, directive.after, directive.directive.kind != Directive::Kind::run);
@@ -155,9 +168,10 @@ Pass refresh(const Lines& book, const TranscriptSetup& setup) {
         std::optional<Lines> fresh;
         if (directive.directive.kind == Directive::Kind::run) {
             ++pass.transcripts;
-            Result<Lines>& body = transcripts.at(directive.line);
-            if (body.value) fresh = render(Block{"", "text", std::move(*body.value), {}});
-            else pass.errors.push_back({directive.line + 1, body.error});
+            if (const auto body = transcripts.bodies.find(directive.line); body != transcripts.bodies.end()) {
+                if (body->second.value) fresh = render(Block{"", "text", std::move(*body->second.value), {}});
+                else pass.errors.push_back({directive.line + 1, body->second.error});
+            }
         } else {
             ++pass.code_blocks;
             Result<Block> block = generate(directive.directive);
@@ -232,7 +246,9 @@ void print_problems(const std::string& book, std::vector<Problem> problems) {
 }
 
 std::string counts(const Pass& pass) {
-    return std::to_string(pass.code_blocks) + " code blocks, " + std::to_string(pass.transcripts) + " transcripts";
+    std::string text = std::to_string(pass.code_blocks) + " code blocks, " + std::to_string(pass.transcripts) + " transcripts";
+    if (pass.transcripts_not_run) text += " (not run: " + *pass.transcripts_not_run + ")";
+    return text;
 }
 
 int write_book(const std::string& path, const std::string& original, const Pass& pass) {

@@ -6,10 +6,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
-#include <map>
 #include <optional>
 #include <regex>
 
@@ -20,6 +20,7 @@ namespace book {
 namespace {
 
 namespace fs = std::filesystem;
+
 // How long a command may take, and a server to print its ready line: 20 s,
 // or PORTER_BOOK_PATIENCE seconds (the tool's own tests wait less).
 std::chrono::seconds patience() {
@@ -27,7 +28,9 @@ std::chrono::seconds patience() {
     const std::optional<int> seconds = text ? parse_number(text) : std::nullopt;
     return std::chrono::seconds(seconds && *seconds > 0 ? *seconds : 20);
 }
-constexpr std::string_view ready_prefix = "listening on http://127.0.0.1:";
+
+constexpr std::string_view ready_line = "listening on http://127.0.0.1:";
+constexpr std::string_view session_ready = "\x1e" "ready\x1e\n";
 
 // A scratch directory for one session: home/, empty, and repo/, which holds
 // the repository's top-level entries as symlinks, with build/ standing for the
@@ -46,9 +49,9 @@ public:
         for (const auto& entry : fs::directory_iterator(setup.root, error)) {
             const std::string name = entry.path().filename().string();
             if (name == "build" || name.starts_with('.')) continue;
-            fs::create_directory_symlink(fs::absolute(entry.path()), scratch.repo() / name, error);
+            fs::create_symlink(fs::absolute(entry.path()), scratch.repo() / name, error);
         }
-        fs::create_directory_symlink(fs::absolute(setup.build), scratch.repo() / "build", error);
+        fs::create_symlink(fs::absolute(setup.build), scratch.repo() / "build", error);
         if (error) return failure<Scratch>("cannot fill the scratch directory " + pattern + ": " + error.message());
         return success(std::move(scratch));
     }
@@ -66,9 +69,9 @@ private:
     fs::path path_;
 };
 
-// bash reads its commands from descriptor 3 and starts no rc files, so the
-// session is the same on every machine; what a reader's own shell settings
-// would change (a prompt, colours, aliases) never reaches the book.
+// bash starts no rc files, so the session is the same on every machine: what
+// a reader's own shell settings change (a prompt, colours, aliases) never
+// reaches the book. Sanitizer settings pass through, for the servers.
 Lines session_environment(const Scratch& scratch) {
     Lines environment{"HOME=" + scratch.home().string(), "LC_ALL=C.UTF-8", "TERM=dumb", "SHELL=/bin/bash"};
     const char* path = std::getenv("PATH");
@@ -81,77 +84,56 @@ Lines session_environment(const Scratch& scratch) {
     return environment;
 }
 
-bool is_digits(std::string_view text) {
-    return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
-}
-
-// A command that starts a stage's server in the background, "build/chNN/server
-// PORT ... &": the port it names (8080 when it names none), and the command
-// to run instead, which asks for port 0.
-struct ServerStart {
-    std::string name;
-    std::string command;
-};
-
-std::optional<ServerStart> server_start(const std::string& command) {
-    const std::string_view text = trim(command);
-    if (!text.ends_with('&') || text.ends_with("&&")) return std::nullopt;
-    Lines parts = words(text);
-    for (size_t i = 0; i < parts.size(); ++i) {
-        if (!parts[i].starts_with("build/") || !parts[i].ends_with("/server")) continue;
-        ServerStart start;
-        if (i + 1 < parts.size() && is_digits(parts[i + 1])) {
-            start.name = parts[i + 1];
-            parts[i + 1] = "0";
-        } else {
-            start.name = "8080";
-            parts.insert(parts.begin() + static_cast<std::ptrdiff_t>(i) + 1, "0");
-        }
-        for (const std::string& part : parts) start.command += (start.command.empty() ? "" : " ") + part;
-        return start;
-    }
-    return std::nullopt;
-}
-
-using Ports = std::map<std::string, std::string>;  // the port a command names -> the one the server got
-
-bool is_digit_at(std::string_view text, size_t at) {
-    return at < text.size() && std::isdigit(static_cast<unsigned char>(text[at]));
-}
-
-// Every whole number in `command` that names a running server's port becomes
-// the port it really has.
-std::string with_real_ports(std::string command, const Ports& ports) {
-    for (const auto& [name, real] : ports) {
-        for (size_t at = 0; (at = command.find(name, at)) != std::string::npos;) {
-            if ((at > 0 && is_digit_at(command, at - 1)) || is_digit_at(command, at + name.size())) {
-                at += name.size();
-                continue;
-            }
-            command.replace(at, name.size(), real);
-            at += real.size();
-        }
-    }
+// The session runs in a network namespace of its own (unshare(1), with a user
+// namespace too when we are not root), with nothing in it but a loopback
+// interface brought up. So a server listens on exactly the port the book
+// names, 8080, whatever else runs on this machine, and nothing else's sockets
+// show in `ss`. The shell then reads its commands from descriptor 3.
+Lines session_command() {
+    Lines command{"unshare", "--net"};
+    if (::geteuid() != 0) command.insert(command.end(), {"--user", "--map-current-user"});
+    command.insert(command.end(), {"bash", "--norc", "--noprofile", "-c",
+                                   "ip link set lo up || exit 1; printf '\\036ready\\036\\n'; "
+                                   "exec bash --norc --noprofile /dev/fd/3"});
     return command;
 }
 
-std::string normalise(std::string output, const Ports& ports, const Scratch& scratch) {
+// "build/chNN/server ... &": a stage's server started in the background.
+// Before the next command runs, the server must be listening.
+bool starts_a_server(const std::string& command) {
+    const std::string_view text = trim(command);
+    if (!text.ends_with('&') || text.ends_with("&&")) return false;
+    const Lines parts = words(text);
+    return std::any_of(parts.begin(), parts.end(),
+                       [](const std::string& part) { return part.starts_with("build/") && part.ends_with("/server"); });
+}
+
+// What changes from run to run, shown the same way every time; see transcripts.hpp.
+std::string normalise(std::string output, const Scratch& scratch) {
     output = replace_all(std::move(output), "\r\n", "\n");
     output = replace_all(std::move(output), scratch.home().string(), "~");
     output = replace_all(std::move(output), scratch.repo().string(), ".");
-    for (const auto& [name, real] : ports) {
-        const std::regex port("(127\\.0\\.0\\.1:|localhost:|port )" + real + "(?![0-9])");
-        output = std::regex_replace(output, port, "$01" + name);  // $01, not $1: the name starts with a digit
-    }
     static const std::regex date("Date: [A-Z][a-z]{2}, [0-9]{2} [A-Z][a-z]{2} [0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2} GMT");
-    return std::regex_replace(output, date, "Date: Www, DD Mmm YYYY hh:mm:ss GMT");
+    output = std::regex_replace(output, date, "Date: Www, DD Mmm YYYY hh:mm:ss GMT");
+    // Linux picks a client's port from 32768-60999 (ip_local_port_range).
+    static const std::regex client_port("127\\.0\\.0\\.1:(3276[89]|327[7-9][0-9]|32[89][0-9]{2}|3[3-9][0-9]{3}|[45][0-9]{4}|60[0-9]{3})(?![0-9])");
+    return std::regex_replace(output, client_port, "127.0.0.1:xxxxx");
 }
 
-// One session: the terminal, the ports of the servers it started, and the
-// commands run so far.
+// One session: the terminal, and the commands run so far.
 class Session {
 public:
     Session(Terminal terminal, const Scratch& scratch) : terminal_(std::move(terminal)), scratch_(scratch) {}
+
+    // Waits for the shell inside the namespace to say it is there.
+    Result<bool> wait_until_ready() {
+        const std::optional<size_t> at = terminal_.wait_for(session_ready, 0, Clock::now() + patience_);
+        if (!at)
+            return failure<bool>("transcripts need a network namespace of their own (unshare --net), which this "
+                                 "machine does not give: " + std::string(trim(terminal_.printed())));
+        terminal_.take(*at + session_ready.size());
+        return success(true);
+    }
 
     Result<Lines> run(const Directive& transcript) {
         Lines shown;
@@ -173,14 +155,12 @@ public:
 
 private:
     // The command, then a marker line: what the terminal shows before the
-    // marker is the command's output. A server start also waits for its ready
-    // line, and learns its port from it.
+    // marker is the command's output. A server started in the background is
+    // also waited for, until its ready line is out.
     Result<std::string> run(const Command& command) {
-        const std::optional<ServerStart> start = server_start(command.text);
-        const std::string text = with_real_ports(start ? start->command : command.text, ports_);
         const std::string marker = "\x1e" + std::to_string(++count_) + "\x1e\n";
         const std::string where = "book.md:" + std::to_string(command.line) + ": ";
-        if (!terminal_.send(text + "\nprintf '\\036%s\\036\\n' " + std::to_string(count_) + "\n"))
+        if (!terminal_.send(command.text + "\nprintf '\\036%s\\036\\n' " + std::to_string(count_) + "\n"))
             return failure<std::string>(where + "the shell has gone");
         const std::optional<size_t> end = terminal_.wait_for(marker, 0, Clock::now() + patience_);
         if (!end)
@@ -188,24 +168,19 @@ private:
                                         " s; it printed: " + terminal_.printed());
         std::string output = terminal_.take(*end);
         terminal_.take(marker.size());
-        if (start) {
-            // The ready line may come before the marker or after it: the
-            // server and the shell print to the terminal side by side.
-            if (output.find(ready_prefix) == std::string::npos) {
-                const Result<std::string> ready = wait_for_ready(where);
-                if (!ready.value) return ready;
-                output += *ready.value;
-            }
-            const Result<std::string> port = ready_port(output, where);
-            if (!port.value) return port;
-            ports_[start->name] = *port.value;
+        // The ready line may come before the marker or after it: the server
+        // and the shell print to the terminal side by side.
+        if (starts_a_server(command.text) && output.find(ready_line) == std::string::npos) {
+            const Result<std::string> ready = wait_for_ready(where);
+            if (!ready.value) return ready;
+            output += *ready.value;
         }
-        return success(normalise(std::move(output), ports_, scratch_));
+        return success(normalise(std::move(output), scratch_));
     }
 
     Result<std::string> wait_for_ready(const std::string& where) {
         const Clock::time_point deadline = Clock::now() + patience_;
-        const std::optional<size_t> at = terminal_.wait_for(ready_prefix, 0, deadline);
+        const std::optional<size_t> at = terminal_.wait_for(ready_line, 0, deadline);
         const std::optional<size_t> end = at ? terminal_.wait_for("\n", *at, deadline) : std::nullopt;
         if (!end)
             return failure<std::string>(where + "the server printed no ready line within " +
@@ -213,41 +188,37 @@ private:
         return success(terminal_.take(*end + 1));
     }
 
-    static Result<std::string> ready_port(const std::string& output, const std::string& where) {
-        const size_t at = output.find(ready_prefix) + ready_prefix.size();
-        const std::string port(trim(std::string_view(output).substr(at, output.find('\n', at) - at)));
-        if (!is_digits(port)) return failure<std::string>(where + "a ready line without a port: " + output);
-        return success(port);
-    }
-
     Terminal terminal_;
     const Scratch& scratch_;
-    Ports ports_;
     unsigned count_ = 0;
     const std::chrono::seconds patience_ = patience();
 };
 
 }  // namespace
 
-std::vector<Result<Lines>> run_transcripts(const std::vector<const Directive*>& runs, const TranscriptSetup& setup) {
-    std::vector<Result<Lines>> bodies;
+Transcripts run_transcripts(const std::vector<const Directive*>& runs, const TranscriptSetup& setup) {
+    Transcripts made;
     auto fail_all = [&](const std::string& why) {
-        for (size_t i = bodies.size(); i < runs.size(); ++i) bodies.push_back(failure<Lines>(why));
-        return bodies;
+        for (size_t i = made.bodies.size(); i < runs.size(); ++i) made.bodies.push_back(failure<Lines>(why));
+        return made;
     };
     Result<Scratch> scratch = Scratch::make(setup);
     if (!scratch.value) return fail_all(scratch.error);
-    Result<Terminal> terminal = Terminal::start({"bash", "--norc", "--noprofile", "/dev/fd/3"},
-                                                session_environment(*scratch.value), scratch.value->repo().string());
+    Result<Terminal> terminal = Terminal::start(session_command(), session_environment(*scratch.value),
+                                                scratch.value->repo().string());
     if (!terminal.value) return fail_all(terminal.error);
     Session session(std::move(*terminal.value), *scratch.value);
+    if (const Result<bool> ready = session.wait_until_ready(); !ready.value) {
+        made.not_run = ready.error;
+        return made;
+    }
     for (const Directive* transcript : runs) {
-        bodies.push_back(session.run(*transcript));
+        made.bodies.push_back(session.run(*transcript));
         // After a failure the session is in an unknown state: what follows
         // could only fail in confusing ways.
-        if (!bodies.back().value) return fail_all("not run: an earlier transcript of this chapter failed");
+        if (!made.bodies.back().value) return fail_all("not run: an earlier transcript of this chapter failed");
     }
-    return bodies;
+    return made;
 }
 
 }  // namespace book

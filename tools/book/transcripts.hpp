@@ -5,18 +5,20 @@
 // still there in the next, and files made in one are there for the next. The
 // session is bash on a pseudo-terminal (so programs print as they would for
 // the reader: curl's body lands between its -v lines, not after them), in a
+// network namespace of its own (so a server listens on the very port the book
+// names, and nothing else on the machine can be in its way or in `ss`), in a
 // scratch directory whose build/ is the build being checked and whose HOME is
-// empty; it ends, and everything it started is killed, with the chapter.
+// empty. A command that starts a stage's server in the background
+// (`build/.../server ... &`) is waited for until the server's ready line is
+// out. The session ends, and everything it started is killed, with the chapter.
 //
-// Three things change from run to run, and are shown the same way every time:
-//   - A server started as `build/.../server PORT ... &` really listens on a
-//     free port the kernel picks (PORT is replaced by 0); each later command
-//     gets that port wherever it says PORT, and the output shows PORT wherever
-//     the real port appears after "127.0.0.1:", "localhost:" or "port ".
-//   - The scratch HOME is shown as ~.
-//   - The time in a Date field is shown as "Www, DD Mmm YYYY hh:mm:ss GMT".
+// What changes from run to run is shown the same way every time:
+//   - the time in a Date field, as "Www, DD Mmm YYYY hh:mm:ss GMT";
+//   - a port the kernel picked for a client (32768 to 60999), as xxxxx;
+//   - the scratch HOME, as ~.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,8 +32,15 @@ struct TranscriptSetup {
     std::string root;   // the repository: the session sees its other top-level entries
 };
 
-// The block bodies for `runs`, one chapter's transcripts in order: each either
-// the lines to show, or why it could not be made.
-std::vector<Result<Lines>> run_transcripts(const std::vector<const Directive*>& runs, const TranscriptSetup& setup);
+struct Transcripts {
+    // Set when this machine cannot run transcripts at all (no network
+    // namespace to be had), and why; `bodies` is then empty.
+    std::optional<std::string> not_run;
+    // One per transcript, in order: the lines to show, or why it could not be made.
+    std::vector<Result<Lines>> bodies;
+};
+
+// Runs `runs`, one chapter's transcripts in order, as one session.
+Transcripts run_transcripts(const std::vector<const Directive*>& runs, const TranscriptSetup& setup);
 
 }  // namespace book
