@@ -70,6 +70,9 @@ Fd listen_on_loopback(std::uint16_t port) {
 }
 // #endregion listen
 
+// #region local_port
+// getsockname(2): the address the kernel gave the socket. After a bind to port
+// 0, that is where the port it picked shows up.
 std::uint16_t local_port(const Fd& socket) {
     sockaddr_in address{};
     socklen_t length = sizeof address;
@@ -77,6 +80,7 @@ std::uint16_t local_port(const Fd& socket) {
         throw_errno("getsockname");
     return ntohs(address.sin_port);
 }
+// #endregion local_port
 
 // #region accept
 Fd accept_client(const Fd& listener) {

@@ -77,14 +77,14 @@ namespace {
 
 // The terminal's settings: output passes unchanged (no \n to \r\n, which a
 // real terminal's "onlcr" does and a reader never sees), nothing is echoed,
-// and it is 100 columns wide.
+// and it is 80 columns wide, as a terminal is by default.
 bool make_plain(int slave) {
     termios settings{};
     if (::tcgetattr(slave, &settings) != 0) return false;
     settings.c_oflag &= ~static_cast<tcflag_t>(OPOST);
     settings.c_lflag &= ~static_cast<tcflag_t>(ECHO | ICANON);
     winsize size{};
-    size.ws_col = 100;
+    size.ws_col = 80;
     size.ws_row = 40;
     return ::tcsetattr(slave, TCSANOW, &settings) == 0 && ::ioctl(slave, TIOCSWINSZ, &size) == 0;
 }

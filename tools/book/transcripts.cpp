@@ -93,8 +93,7 @@ Lines session_command() {
     Lines command{"unshare", "--net"};
     if (::geteuid() != 0) command.insert(command.end(), {"--user", "--map-current-user"});
     command.insert(command.end(), {"bash", "--norc", "--noprofile", "-c",
-                                   "ip link set lo up || exit 1; printf '\\036ready\\036\\n'; "
-                                   "exec bash --norc --noprofile /dev/fd/3"});
+                                   "ip link set lo up && exec bash --norc --noprofile /dev/fd/3"});
     return command;
 }
 
@@ -125,8 +124,13 @@ class Session {
 public:
     Session(Terminal terminal, const Scratch& scratch) : terminal_(std::move(terminal)), scratch_(scratch) {}
 
-    // Waits for the shell inside the namespace to say it is there.
+    // Waits for the shell inside the namespace to say it is there. Its first
+    // command closes descriptor 3, the pipe it was given: bash reads its
+    // commands through a copy of its own, and the programs it runs must find
+    // descriptor 3 free, as a reader's would, or every descriptor number a
+    // transcript shows (strace's, say) would be one higher.
     Result<bool> wait_until_ready() {
+        if (!terminal_.send("exec 3<&-\nprintf '\\036ready\\036\\n'\n")) return failure<bool>("the shell has gone");
         const std::optional<size_t> at = terminal_.wait_for(session_ready, 0, Clock::now() + patience_);
         if (!at)
             return failure<bool>("transcripts need a network namespace of their own (unshare --net), which this "
