@@ -56,7 +56,7 @@ std::optional<Options> parse_command_line(int argc, char** argv) {
 }
 // #endregion command_line
 
-// #region format_response
+// #region response
 // Chapter 03 gives responses a piece of their own; for now, one function. The
 // status line, CRLF line ends and Content-Length are as in chapter 01.
 std::string_view reason_phrase(int status) {
@@ -78,7 +78,7 @@ std::string format_response(int status, std::string_view body) {
     response += body;
     return response;
 }
-// #endregion format_response
+// #endregion response
 
 // #region describe
 // The body of a 200 in this stage: the request as the parser saw it.

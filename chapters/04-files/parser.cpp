@@ -3,7 +3,6 @@
 // Layer: core; no system calls. Each parse_* function takes the input that is
 // left and returns a ParseResult: how many bytes it used and its verdict.
 //
-// #region policy
 // The policy, where the RFC leaves a choice:
 //   - Lines end in CR LF. A bare LF, which RFC 9112 §2.2 lets a recipient
 //     accept, is refused with 400: servers and proxies that disagree about
@@ -12,7 +11,6 @@
 //     whitespace between a field name and its colon (§5.1), no obs-fold (§5.2):
 //     each is refused with 400, never repaired.
 //   - Empty lines before the request line are skipped (§2.2).
-// #endregion policy
 #include "parser.hpp"
 
 namespace porter {
@@ -43,6 +41,7 @@ ParseResult incomplete() { return {ParseStatus::incomplete, 0, 0}; }
 ParseResult complete(std::size_t consumed) { return {ParseStatus::complete, consumed, 0}; }
 // #endregion verdicts
 
+// #region spans
 // Length of the run of characters at the start of `text` that pass `is_allowed`.
 std::size_t span_of(std::string_view text, bool (*is_allowed)(char)) {
     std::size_t length = 0;
@@ -55,6 +54,7 @@ std::string_view trim_whitespace(std::string_view text) {
     while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
     return text;
 }
+// #endregion spans
 
 // #region parse_version
 // "HTTP/" DIGIT "." DIGIT CRLF, compared a byte at a time so that a prefix is

@@ -47,11 +47,11 @@ bool Response::set_field(std::string_view name, std::string_view value) {
 }
 // #endregion set_field
 
+// #region send
 bool Response::text(int status, std::string body) {
     return send(status, std::move(body), "text/plain; charset=utf-8");
 }
 
-// #region send
 // A handler gives a final status, 200 to 599: a 1xx is not an answer, and
 // anything else is not a status line. The type goes on the wire as a field
 // value, so it is held to set_field's rule: no CR LF smuggled in with it.

@@ -58,6 +58,7 @@ Fit fit(const std::vector<std::string>& pattern, const std::vector<std::string_v
 
 }  // namespace
 
+// #region add
 void Router::add(std::string_view method, std::string_view pattern, Handler handler) {
     std::vector<std::string> segments;
     for (std::string_view segment : split_path(pattern)) segments.emplace_back(segment);
@@ -69,6 +70,7 @@ bool Router::implements(std::string_view method) const {
         if (route.method == method || (method == "HEAD" && route.method == "GET")) return true;
     return false;
 }
+// #endregion add
 
 // #region find
 Router::Match Router::find(Request& request) const {

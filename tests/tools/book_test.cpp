@@ -438,6 +438,12 @@ TEST_CASE("book runs the book's transcripts and shows what each command printed"
                                                       "Date: Www, DD Mmm YYYY hh:mm:ss GMT\n~/x\n")) != std::string::npos);
     }
 
+    SUBCASE("a terminal's bold and colours are left out, so a bold field name is still a Date") {
+        sandbox.write("book.md", "<!-- run\n$ printf '\\033[1mDate\\033[0m: Thu, 03 Dec 2026 11:35:43 GMT\\n'\n-->\n");
+        REQUIRE(sandbox.run({"book.md"}).exit_code == 0);
+        CHECK(sandbox.read("book.md").find("\nDate: Www, DD Mmm YYYY hh:mm:ss GMT\n```") != std::string::npos);
+    }
+
     SUBCASE("a transcript whose output changed is stale to --check, which says where the two part") {
         sandbox.write("notes.txt", "first\n");
         // The code blocks use both regions of x.cpp, so --check has nothing else to report.

@@ -87,6 +87,7 @@ Result<Block> code_block(const Directive& directive) {
     Block block;
     block.language = fence_language(file);
     block.shown.file = file;
+    if (directive.region != "^") block.shown.region = directive.region;
     block.shown.lines.insert(excerpt.value->numbers.begin(), excerpt.value->numbers.end());
     const size_t first = excerpt.value->numbers.front(), last = excerpt.value->numbers.back();
     Excerpt shown = std::move(*excerpt.value);

@@ -18,6 +18,7 @@ namespace book {
 // The lines of one file that one block shows the reader, or names as left out.
 struct Shown {
     std::string file;
+    std::string region;              // code blocks of a region: its name
     std::set<size_t> lines;          // lines of `file`, from 1
     std::set<size_t> previous_lines; // diff blocks: lines of the previous stage's copy shown as removed
     bool whole_diff = false;         // a diff block with every hunk

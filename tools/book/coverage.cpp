@@ -68,6 +68,7 @@ struct FileShown {
     std::set<size_t> by_code;      // lines of the file that code blocks show
     std::set<size_t> by_diff;      // ... that diff blocks show
     std::set<size_t> removed_shown;  // lines of the previous copy that diff blocks show removed
+    std::set<std::string> regions;   // regions of the file that code blocks show whole
 };
 
 FileShown shown_for(const ChapterShown& chapter, const std::string& file) {
@@ -77,8 +78,21 @@ FileShown shown_for(const ChapterShown& chapter, const std::string& file) {
         const bool is_diff = !block.previous_lines.empty() || block.whole_diff;
         (is_diff ? shown.by_diff : shown.by_code).insert(block.lines.begin(), block.lines.end());
         shown.removed_shown.insert(block.previous_lines.begin(), block.previous_lines.end());
+        if (!block.region.empty()) shown.regions.insert(block.region);
     }
     return shown;
+}
+
+// The regions of the previous copy that hold line `number`, innermost last.
+Lines regions_around(const Lines& source, size_t number) {
+    Lines open;
+    for (size_t i = 0; i + 1 < number && i < source.size(); ++i) {
+        const std::optional<Marker> marker = parse_marker(source[i]);
+        if (!marker) continue;
+        if (marker->opens) open.push_back(marker->name);
+        else if (!open.empty() && open.back() == marker->name) open.pop_back();
+    }
+    return open;
 }
 
 Missing check_file(const ChapterShown& chapter, const std::string& file, const std::string& previous,
@@ -108,7 +122,12 @@ Missing check_file(const ChapterShown& chapter, const std::string& file, const s
         for (int n = hunk.old_first; n < hunk.old_first + hunk.old_count; ++n) {
             if (is_ignorable(old_source, static_cast<size_t>(n))) continue;
             ++changed;
-            if (!surrounded && !shown.removed_shown.contains(static_cast<size_t>(n)))
+            // A line of a region the chapter shows anew, whole, was replaced
+            // with the rest of that region: the reader retypes it all.
+            const Lines around = regions_around(old_source, static_cast<size_t>(n));
+            const bool replaced = std::any_of(around.begin(), around.end(),
+                                              [&](const std::string& region) { return shown.regions.contains(region); });
+            if (!surrounded && !replaced && !shown.removed_shown.contains(static_cast<size_t>(n)))
                 missing.removed.push_back(static_cast<size_t>(n));
         }
     }

@@ -5,9 +5,11 @@
 // one before (for chapter 01, the whole stage), blank lines and region
 // markers aside. An added line is accounted for when a block of that chapter
 // shows it, or names it as left out ("except"). A removed line is accounted
-// for when a diff block shows it going, or when a code block shows the text
-// on both sides of where it was: the reader who copies that block has removed
-// it too.
+// for when a diff block shows it going, when a code block shows the text on
+// both sides of where it was, or when it lay in a region that a code block of
+// the chapter shows whole, as it is now: the reader who copies that block has
+// removed it too. Blank lines, region markers and the braces that close a
+// namespace (which end every file, as the book says once) are never counted.
 //
 // A region is in use when a code block names it. A stage's copy of a file
 // carries its predecessors' regions forward, and the book shows each region

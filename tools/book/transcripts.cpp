@@ -110,6 +110,10 @@ bool starts_a_server(const std::string& command) {
 // What changes from run to run, shown the same way every time; see transcripts.hpp.
 std::string normalise(std::string output, const Scratch& scratch) {
     output = replace_all(std::move(output), "\r\n", "\n");
+    // A terminal's colours and bold (curl -i makes field names bold): the book
+    // shows the text.
+    static const std::regex escape("\x1b\\[[0-9;?]*[A-Za-z]");
+    output = std::regex_replace(output, escape, "");
     output = replace_all(std::move(output), scratch.home().string(), "~");
     output = replace_all(std::move(output), scratch.repo().string(), ".");
     static const std::regex date("Date: [A-Z][a-z]{2}, [0-9]{2} [A-Z][a-z]{2} [0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2} GMT");

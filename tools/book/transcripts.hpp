@@ -12,7 +12,8 @@
 // (`build/.../server ... &`) is waited for until the server's ready line is
 // out. The session ends, and everything it started is killed, with the chapter.
 //
-// What changes from run to run is shown the same way every time:
+// A terminal's colours and bold are left out: the book shows the text. What
+// changes from run to run is shown the same way every time:
 //   - the time in a Date field, as "Www, DD Mmm YYYY hh:mm:ss GMT";
 //   - a port the kernel picked for a client (32768 to 60999), as xxxxx;
 //   - the scratch HOME, as ~.
