@@ -60,6 +60,7 @@ std::optional<int> check_preconditions(const Conditions& request, const Validato
 
 }  // namespace
 
+// #region decide_answer
 FileAnswer decide_answer(const Conditions& request, const FileVersion& file, chrono::system_clock::time_point now) {
     Validators current = validators_of(file, now);
     // 304 may carry Last-Modified (§15.4.5): a cache refreshes its stored
@@ -69,5 +70,6 @@ FileAnswer decide_answer(const Conditions& request, const FileVersion& file, chr
     if (auto status = check_preconditions(request, current, now)) return {*status, 0, 0, std::move(answer.fields)};
     return answer;
 }
+// #endregion decide_answer
 
 }  // namespace porter

@@ -63,6 +63,7 @@ std::string format_http_date(chrono::system_clock::time_point when) {
 }
 // #endregion format_http_date
 
+// #region date_pieces
 namespace {
 
 // A date as written, before it is checked against the calendar.
@@ -115,7 +116,9 @@ bool take_time_of_day(std::string_view& rest, DateFields& fields) {
     fields.second = *second;
     return true;
 }
+// #endregion date_pieces
 
+// #region date_formats
 // IMF-fixdate = day-name "," SP day SP month SP year SP time-of-day SP "GMT"
 std::optional<DateFields> parse_imf_fixdate(std::string_view rest) {
     DateFields fields;
@@ -181,7 +184,9 @@ std::optional<DateFields> parse_asctime_date(std::string_view rest) {
     fields.year = *year;
     return fields;
 }
+// #endregion date_formats
 
+// #region parse_http_date
 // The instant the fields name, if they name one that system_clock can hold.
 std::optional<chrono::system_clock::time_point> to_time_point(const DateFields& fields) {
     chrono::year_month_day date{chrono::year{fields.year}, chrono::month{fields.month}, chrono::day{fields.day}};
@@ -211,5 +216,6 @@ std::optional<chrono::system_clock::time_point> parse_http_date(std::string_view
     if (!fields) return std::nullopt;
     return to_time_point(*fields);
 }
+// #endregion parse_http_date
 
 }  // namespace porter

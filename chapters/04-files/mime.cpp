@@ -41,6 +41,7 @@ constexpr MimeType mime_types[] = {
 
 }  // namespace
 
+// #region mime_type
 std::string_view mime_type(std::string_view path) {
     std::string_view name = path.substr(path.rfind('/') + 1);  // npos + 1 == 0: all of it
     std::size_t dot = name.rfind('.');
@@ -51,5 +52,6 @@ std::string_view mime_type(std::string_view path) {
         if (equals_ignoring_case(entry.extension, extension)) return entry.type;
     return "application/octet-stream";
 }
+// #endregion mime_type
 
 }  // namespace porter

@@ -71,6 +71,7 @@ Opening open_with_openat2(const Root& root, const std::string& relative) {
 }
 // #endregion openat2
 
+// #region open_and_stat
 Opening open_and_stat(const Root& root, const std::string& relative) {
     Opening opening = open_with_openat2(root, relative);
     // fstat(2) on a descriptor we hold fails only with EIO or EOVERFLOW (a
@@ -81,6 +82,7 @@ Opening open_and_stat(const Root& root, const std::string& relative) {
     }
     return opening;
 }
+// #endregion open_and_stat
 
 // #region classify
 // What an errno from openat2 means for the client.
@@ -104,6 +106,7 @@ Found classify_open_error(int error) {
 }
 // #endregion classify
 
+// #region regular_file
 // system_clock counts nanoseconds in 64 bits, about 1678 to 2262; anyone who
 // can touch a file under the root can give it an mtime outside that, and the
 // conversion would overflow. Clamped, such a file just looks very old or new.
@@ -125,9 +128,11 @@ OpenedFile as_regular_file(Opening opening, Found found) {
     FileVersion version = version_of(opening.status);
     return {found, std::move(opening.file), version};
 }
+// #endregion regular_file
 
 }  // namespace
 
+// #region open_root
 Root open_root(const std::filesystem::path& path) {
     // open(2) with O_PATH: a handle for resolving names beneath, which needs
     // no read permission. O_DIRECTORY: ENOTDIR if it names a file.
@@ -144,7 +149,9 @@ Root open_root(const std::filesystem::path& path) {
         throw std::system_error(error, std::generic_category(), "static_files: openat2 (Linux 5.6+) is needed");
     return root;
 }
+// #endregion open_root
 
+// #region open_beneath
 // A directory is answered with its index.html, looked up from the root again,
 // so it is held to the same rules as any other path.
 OpenedFile open_beneath(const Root& root, const std::string& relative) {
@@ -155,7 +162,9 @@ OpenedFile open_beneath(const Root& root, const std::string& relative) {
     }
     return as_regular_file(std::move(opening), Found::file);
 }
+// #endregion open_beneath
 
+// #region handler_helpers
 // --- The handler ------------------------------------------------------------------
 
 namespace {
@@ -177,7 +186,9 @@ std::optional<std::string> combined_field(const Request& request, std::string_vi
     }
     return value;
 }
+// #endregion handler_helpers
 
+// #region redirect
 // 301 to the directory's path with its '/' (§15.4.2), so that relative links
 // in index.html resolve inside it: "style.css" from /docs/ is /docs/style.css,
 // from /docs it is /style.css. Location is a relative reference (§10.2.2),
@@ -192,6 +203,7 @@ void redirect_to_directory(const Request& request, Response& response) {
     response.set_field("Location", location);
     response.empty(301);
 }
+// #endregion redirect
 
 // #region answer_with_file
 void answer_with_file(const Request& request, Response& response, OpenedFile opened, std::string_view name) {
@@ -254,11 +266,13 @@ void serve_file(const Root& root, Request& request, Response& response) {
 
 }  // namespace
 
+// #region static_files
 Handler static_files(std::filesystem::path root) {
     // Shared, so that the std::function stays copyable; const, so that copies
     // on any thread only read it.
     auto opened_root = std::make_shared<const Root>(open_root(root));
     return [opened_root](Request& request, Response& response) { serve_file(*opened_root, request, response); };
 }
+// #endregion static_files
 
 }  // namespace porter

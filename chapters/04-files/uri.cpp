@@ -43,9 +43,9 @@ std::optional<std::string> percent_decode(std::string_view encoded) {
     return decoded;
 }
 
+// #region normalize_path
 // --- 2. Normalizing (RFC 3986 §5.2.4) ------------------------------------------
 
-// #region normalize_path
 std::optional<std::string> normalize_path(std::string_view decoded) {
     std::vector<std::string_view> segments;
     while (!decoded.empty()) {

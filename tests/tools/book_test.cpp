@@ -438,10 +438,12 @@ TEST_CASE("book runs the book's transcripts and shows what each command printed"
                                                       "Date: Www, DD Mmm YYYY hh:mm:ss GMT\n~/x\n")) != std::string::npos);
     }
 
-    SUBCASE("a terminal's bold and colours are left out, so a bold field name is still a Date") {
-        sandbox.write("book.md", "<!-- run\n$ printf '\\033[1mDate\\033[0m: Thu, 03 Dec 2026 11:35:43 GMT\\n'\n-->\n");
+    SUBCASE("a terminal's bold, colours and hyperlinks are left out, so a bold field name is still a Date") {
+        sandbox.write("book.md", "<!-- run\n$ printf '\\033[1mDate\\033[0m: Thu, 03 Dec 2026 11:35:43 GMT\\n'\n"
+                                 "$ printf 'Location:\\033]8;;http://x/y\\033\\\\ y\\n\\033]8;;\\033\\\\'\n-->\n");
         REQUIRE(sandbox.run({"book.md"}).exit_code == 0);
-        CHECK(sandbox.read("book.md").find("\nDate: Www, DD Mmm YYYY hh:mm:ss GMT\n```") != std::string::npos);
+        CHECK(sandbox.read("book.md").find("\nDate: Www, DD Mmm YYYY hh:mm:ss GMT\n$ ") != std::string::npos);
+        CHECK(sandbox.read("book.md").find("\nLocation: y\n```") != std::string::npos);
     }
 
     SUBCASE("a transcript whose output changed is stale to --check, which says where the two part") {

@@ -110,9 +110,9 @@ bool starts_a_server(const std::string& command) {
 // What changes from run to run, shown the same way every time; see transcripts.hpp.
 std::string normalise(std::string output, const Scratch& scratch) {
     output = replace_all(std::move(output), "\r\n", "\n");
-    // A terminal's colours and bold (curl -i makes field names bold): the book
-    // shows the text.
-    static const std::regex escape("\x1b\\[[0-9;?]*[A-Za-z]");
+    // A terminal's colours and bold (curl -i makes field names bold) and its
+    // hyperlinks (curl makes a Location one, with OSC 8): the book shows the text.
+    static const std::regex escape("\x1b\\[[0-9;?]*[A-Za-z]|\x1b\\][^\x07\x1b]*(\x07|\x1b\\\\)");
     output = std::regex_replace(output, escape, "");
     output = replace_all(std::move(output), scratch.home().string(), "~");
     output = replace_all(std::move(output), scratch.repo().string(), ".");
