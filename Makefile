@@ -32,9 +32,12 @@ ifeq ($(MAKELEVEL),0)
   MAKEFLAGS += -j$(shell nproc) --output-sync=target
 endif
 
-# One line per compile or link; V=1 prints the whole command instead.
+# One line per compile or link; V=1 prints the whole command instead, and
+# make -s nothing at all.
 ifeq ($(V),1)
   quiet =
+else ifneq ($(findstring s,$(firstword -$(MAKEFLAGS))),)
+  quiet = @
 else
   quiet = @printf '  %-4s %s\n' '$(1)' '$(2)';
 endif
