@@ -1,6 +1,5 @@
 // Exercise 02-3: Host, exactly once (RFC 9112 §3.2).
 #include <string>
-#include <string_view>
 
 #include "harness.hpp"
 
@@ -8,15 +7,8 @@ using namespace porter::test;
 
 namespace {
 
-// `text` with CR, LF and tab spelled out, for failure messages.
-std::string visible(std::string_view text) {
-    std::string shown;
-    for (char c : text) shown += c == '\r' ? "\\r" : c == '\n' ? "\\n" : c == '\t' ? "\\t" : std::string(1, c);
-    return shown;
-}
-
 void expect_status(std::uint16_t port, const std::string& request, int status) {
-    INFO("request: ", visible(request));
+    INFO("request: ", escaped(request, 300));
     Response response = exchange(port, request);
     CHECK_MESSAGE(response.well_formed, response.problem);
     CHECK(response.status == status);

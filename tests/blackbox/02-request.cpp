@@ -8,7 +8,9 @@ using namespace porter::test;
 namespace {
 
 // Sends `request`, expects `status` and a well-formed response, then a clean close.
+// A failure names the request, escaped: a bare LF or CR shows where it is.
 void expect_status(std::uint16_t port, const std::string& request, int status) {
+    INFO("request: ", escaped(request, 300));
     Response response = exchange(port, request);
     CHECK_MESSAGE(response.well_formed, response.problem);
     CHECK(response.status == status);
@@ -75,10 +77,7 @@ TEST_CASE("a malformed request line is answered 400 and closed (RFC 9112 §3)" *
                              "GET / HTTP/11",     // no dot
                              "GET /",             // HTTP/0.9 has no version
                              "GET / HTTP/1.1\n"}) // bare LF before CRLF
-    {
-        CAPTURE(line);
         expect_status(server.port(), line + "\r\nHost: 127.0.0.1\r\n\r\n", 400);
-    }
 }
 
 TEST_CASE("a bare LF ending a line is refused with 400: the policy of chapter 02 (RFC 9112 §2.2)" * chapters(2)) {
@@ -100,10 +99,7 @@ TEST_CASE("malformed field lines are answered 400 and closed (RFC 9112 §5, RFC 
                               std::string("X-CR: a\rb"),               // bare CR in a value
                               std::string("No-Colon"),                 // no colon at all
                               std::string("X-Folded: a\r\n  folded")}) // obs-fold (§5.2)
-    {
-        CAPTURE(field);
         expect_status(server.port(), "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n" + field + "\r\n\r\n", 400);
-    }
     // Whitespace between the request line and the first field (§2.2).
     expect_status(server.port(), "GET / HTTP/1.1\r\n Host: 127.0.0.1\r\n\r\n", 400);
 }

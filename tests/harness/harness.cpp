@@ -559,6 +559,38 @@ Response exchange(std::uint16_t port, std::string_view request) {
     return response;
 }
 
+namespace {
+
+// `bytes` in double quotes, escaped as escaped() says.
+std::string quoted(std::string_view bytes) {
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string shown = "\"";
+    for (char c : bytes) {
+        auto byte = static_cast<unsigned char>(c);
+        switch (c) {
+        case '\r': shown += "\\r"; break;
+        case '\n': shown += "\\n"; break;
+        case '\t': shown += "\\t"; break;
+        case '\0': shown += "\\0"; break;
+        case '"': shown += "\\\""; break;
+        case '\\': shown += "\\\\"; break;
+        default:
+            if (byte >= 0x20 && byte < 0x7f) shown += c;
+            else shown += std::string("\\x") + hex[byte >> 4] + hex[byte & 0xf];
+        }
+    }
+    return shown + '"';
+}
+
+}  // namespace
+
+std::string escaped(std::string_view bytes, std::size_t at_most) {
+    if (bytes.size() <= at_most) return quoted(bytes);
+    std::size_t half = at_most / 2;
+    return quoted(bytes.substr(0, half)) + " ... " + quoted(bytes.substr(bytes.size() - half)) + " (" +
+           std::to_string(bytes.size()) + " bytes in all)";
+}
+
 std::string get(std::string_view target) {
     return "GET " + std::string(target) + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
 }
@@ -569,3 +601,15 @@ std::string request(std::string_view method, std::string_view target, std::strin
 }
 
 }  // namespace porter::test
+
+namespace doctest {
+
+String StringMaker<std::optional<std::string>>::convert(const std::optional<std::string>& value) {
+    return value ? porter::test::escaped(*value).c_str() : "nullopt";
+}
+
+String StringMaker<std::optional<std::string_view>>::convert(const std::optional<std::string_view>& value) {
+    return value ? porter::test::escaped(*value).c_str() : "nullopt";
+}
+
+}  // namespace doctest

@@ -198,6 +198,13 @@ private:
 // and parse what came back. Checks that the server did close.
 Response exchange(std::uint16_t port, std::string_view request);
 
+// `bytes` for a failure message: in double quotes, with CR, LF, tab, NUL, the
+// quote and the backslash as \r \n \t \0 \" \\, and every other byte that is
+// not printable ASCII as \xHH, so a bare LF or a stray CR shows where it is.
+// Longer than `at_most` bytes, it shows the first and the last at_most / 2,
+// and how many there were in all.
+std::string escaped(std::string_view bytes, std::size_t at_most = std::string_view::npos);
+
 // A minimal valid HTTP/1.1 request for `target`.
 std::string get(std::string_view target);
 
@@ -207,3 +214,20 @@ std::string get(std::string_view target);
 std::string request(std::string_view method, std::string_view target, std::string_view fields = "");
 
 }  // namespace porter::test
+
+// doctest prints a type it has no operator<< for as {?}. These print an
+// optional string as escaped() does, or nullopt, so that a failed
+// CHECK(response.field("Allow") == "GET, HEAD") shows what the field held.
+namespace doctest {
+
+template <>
+struct StringMaker<std::optional<std::string>> {
+    static String convert(const std::optional<std::string>& value);
+};
+
+template <>
+struct StringMaker<std::optional<std::string_view>> {
+    static String convert(const std::optional<std::string_view>& value);
+};
+
+}  // namespace doctest
