@@ -1,7 +1,6 @@
 // Exercise 02-2: a bare LF ends a line, as RFC 9112 §2.2 allows; a bare CR
 // is still refused.
 #include <string>
-#include <string_view>
 
 #include "harness.hpp"
 
@@ -9,17 +8,10 @@ using namespace porter::test;
 
 namespace {
 
-// `text` with CR, LF and tab spelled out, for failure messages.
-std::string visible(std::string_view text) {
-    std::string shown;
-    for (char c : text) shown += c == '\r' ? "\\r" : c == '\n' ? "\\n" : c == '\t' ? "\\t" : std::string(1, c);
-    return shown;
-}
-
 // Sends `request`, expects a well-formed 200 whose body is exactly `body`,
 // the request as the server parsed it.
 void expect_parsed(std::uint16_t port, const std::string& request, const std::string& body) {
-    INFO("request: ", visible(request));
+    INFO("request: ", escaped(request, 300));
     Response response = exchange(port, request);
     CHECK_MESSAGE(response.well_formed, response.problem);
     CHECK(response.status == 200);
@@ -27,7 +19,7 @@ void expect_parsed(std::uint16_t port, const std::string& request, const std::st
 }
 
 void expect_status(std::uint16_t port, const std::string& request, int status) {
-    INFO("request: ", visible(request));
+    INFO("request: ", escaped(request, 300));
     Response response = exchange(port, request);
     CHECK_MESSAGE(response.well_formed, response.problem);
     CHECK(response.status == status);
@@ -69,4 +61,17 @@ TEST_CASE("a bare CR is still refused with 400: only an LF may stand alone (RFC 
                                 "GET / HTTP/1.1\r\nHost: x\r\r\n\r\n",        // two CRs before an LF: one is ignored
                                 "GET / HTTP/1.1\r\nHost: x\r\n\r\r\n"})       // in the empty line
         expect_status(server.port(), request, 400);
+}
+
+TEST_CASE("a request line one byte over the 8 KiB limit is 414 with a bare LF too: the line is measured, not its end") {
+    Server server;
+    auto line_of = [](std::size_t length) {
+        std::string prefix = "GET /";
+        std::string suffix = " HTTP/1.1";
+        return prefix + std::string(length - prefix.size() - suffix.size(), 'a') + suffix;
+    };
+    expect_status(server.port(), line_of(8192) + "\nHost: x\n\n", 200);
+    // The stage reads the line through a window as long as the longest line
+    // plus CR LF. A bare LF is one byte shorter, so this line and its LF fit.
+    expect_status(server.port(), line_of(8193) + "\nHost: x\n\n", 414);
 }
