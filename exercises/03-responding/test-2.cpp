@@ -72,6 +72,22 @@ TEST_CASE("a path with a trailing '/' that no route serves without it either is 
     }
 }
 
+TEST_CASE("a redirect never leads to another host: a path that would redirect to /\\HOST is 404 (RFC 3986 §4.2)") {
+    Server server;
+    DescriptorCheck descriptors(server);
+    // The route the task adds, GET /:greeting/world, whose first segment is a parameter.
+    CHECK(expect_status(server.port(), get("/hello/world"), 200).body == "hello, world\n");
+    CHECK(expect_status(server.port(), get("/hello/world/"), 308).field("Location") == "/hello/world");
+    // Without its last '/', each path fits that route, greeting "\evil.example".
+    // As a Location, "/\evil.example/world" is what browsers read as
+    // "//evil.example/world", a network-path reference: another host.
+    for (std::string target : {"/\\evil.example/world/", "/\\evil.example/world/?x=1",
+                               "http://127.0.0.1/\\evil.example/world/"}) {
+        CAPTURE(target);
+        CHECK(expect_status(server.port(), get(target), 404).field("Location") == std::nullopt);
+    }
+}
+
 TEST_CASE("the rest is as before: / is itself, and a path without the '/' is answered by its route") {
     Server server;
     DescriptorCheck descriptors(server);

@@ -217,8 +217,14 @@ std::string request(std::string_view method, std::string_view target, std::strin
 
 // doctest prints a type it has no operator<< for as {?}. These print an
 // optional string as escaped() does, or nullopt, so that a failed
-// CHECK(response.field("Allow") == "GET, HEAD") shows what the field held.
+// CHECK(response.field("Allow") == "GET, HEAD") shows what the field held,
+// and CHECK(response.field("Location") == std::nullopt) what it should not.
 namespace doctest {
+
+template <>
+struct StringMaker<std::nullopt_t> {
+    static String convert(std::nullopt_t) { return "nullopt"; }
+};
 
 template <>
 struct StringMaker<std::optional<std::string>> {
