@@ -163,7 +163,9 @@ $(BUILD)/$(1)/test-%.o: $(1)/test-%.cpp | needs
 	@mkdir -p $$(@D)
 	$$(call quiet,CXX,$$<)$(CXX) $(TEST_CXXFLAGS) $(DEPFLAGS) -Itests/harness -c $$< -o $$@
 
-$(foreach p,$(wildcard $(1)/solution-*.diff),$(call patched_stage_rules,$(BUILD)/$(1)/$(basename $(notdir $(p))),$(p),$(call stage_dir,$(2)),$(2)))
+# One eval per patch: the rules of two patches, joined by foreach, would run
+# together (the first's recipe would swallow the second's first line).
+$(foreach p,$(wildcard $(1)/solution-*.diff),$(eval $(call patched_stage_rules,$(BUILD)/$(1)/$(basename $(notdir $(p))),$(p),$(call stage_dir,$(2)),$(2))))
 endef
 $(foreach d,$(EXERCISE_DIRS),$(eval $(call exercise_rules,$(d),$(call stage_number,$(d)))))
 
