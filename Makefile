@@ -288,6 +288,9 @@ test: $(TEST_TARGETS) | needs
 
 # The transcripts run the stages (and the naive versions) with curl, nc,
 # strace and ss, in a scratch directory: tools/book/README.md.
+ifeq ($(filter book,$(MAKECMDGOALS))-$(SANITIZE),book-1)
+  $(error make book: the transcripts are of the plain build; run it without SANITIZE=1)
+endif
 book: NEEDS += curl nc strace ss
 book: $(BOOK_TARGETS) | needs
 	+PORTER_BUILD='$(BUILD)' $(BUILD)/tools/book book.md
