@@ -85,7 +85,7 @@ std::string Response::serialize(std::string_view date, bool head_only) const {
         std::uint64_t length = file_ ? file_->length : body_.size();
         out += "Content-Length: " + std::to_string(length) + "\r\n";
     }
-    // RFC 9112 §9.3: a server that does not keep connections open MUST say
+    // RFC 9112 §9.6: a server that does not keep connections open MUST say
     // "close" in every response. This stage closes after each one; chapter
     // 06 keeps connections open.
     out += "Connection: close\r\n\r\n";
