@@ -76,6 +76,14 @@ void expect_refused(const Response& response, std::initializer_list<int> statuse
     CHECK(response.body.find("root:x:0:0") == std::string::npos);
 }
 
+// A Location relative to the request's path, resolved as a client would
+// (RFC 3986 §5.2): a reference without a leading '/' replaces the last segment.
+std::string resolved(std::string_view path, std::string_view location) {
+    if (location.starts_with('/')) return std::string(location);
+    if (location.starts_with("./")) location.remove_prefix(2);
+    return std::string(path.substr(0, path.rfind('/') + 1)) + std::string(location);
+}
+
 }  // namespace
 
 TEST_CASE("a file under ROOT is served whole, with its length and a Content-Type from its extension (RFC 9110 §8.3)" *
@@ -127,6 +135,23 @@ TEST_CASE("a directory named with its trailing slash is served as its index.html
     CHECK(response.status == 200);
     CHECK(response.body == "<!doctype html><title>index of sub</title>\n");
     CHECK(media_type(response.field("Content-Type").value_or("")) == "text/html");
+}
+
+TEST_CASE("a directory named without its trailing slash is redirected to the name with one, query kept (RFC 9110 "
+          "§15.4.2)" * chapters(4)) {
+    Site site;
+    Server server({"0", site.root});
+    DescriptorCheck descriptors(server);
+    for (auto [target, expected] : {std::pair{"/files/sub", "/files/sub/"}, {"/files/sub?x=1", "/files/sub/?x=1"}}) {
+        CAPTURE(target);
+        Response response = exchange(server.port(), get(target));
+        CHECK(response.status == 301);
+        std::string_view path = std::string_view(target).substr(0, std::string_view(target).find('?'));
+        CHECK(resolved(path, response.field("Location").value_or("")) == expected);
+        Response followed = exchange(server.port(), get(expected));
+        CHECK(followed.status == 200);
+        CHECK(followed.body == "<!doctype html><title>index of sub</title>\n");
+    }
 }
 
 TEST_CASE("a last segment \".\" names a directory, as RFC 3986 §5.2.4 reads it: sub/. is sub/, hello.txt/. is nothing" *

@@ -45,12 +45,18 @@ TEST_CASE("a body must keep arriving: each piece restarts the body deadline; sil
     CHECK(driver.wait(10s) == response_bytes(408, "Request Timeout", "Request Timeout\n", true));
 }
 
+// The write and idle timeouts are both 30 s by default; unequal here, so the
+// test tells which one closed the connection.
 TEST_CASE("a client that stops reading is cut off when the write deadline passes without progress") {
-    Driver driver;  // write_timeout 30 s
+    ConnectionOptions options;
+    options.write_timeout = 5s;
+    options.idle_timeout = 60s;
+    Driver driver(options);
     driver.handler = [](Request&, Response& res) { res.text(200, std::string(1000, 'x')); };
     driver.connection->receive(get("/"));  // the answer is due; the client reads none of it
-    driver.clock.now += 29s;
-    CHECK_FALSE(*driver.connection->deadline() <= driver.clock.now);
+    driver.clock.now += 4s;
+    REQUIRE(driver.connection->deadline());
+    CHECK(*driver.connection->deadline() == driver.clock.now + 1s);
     driver.clock.now += 1s;
     REQUIRE(*driver.connection->deadline() <= driver.clock.now);
     driver.connection->expire();
@@ -58,11 +64,26 @@ TEST_CASE("a client that stops reading is cut off when the write deadline passes
     CHECK(driver.connection->close_reason() == CloseReason::timeout);
 }
 
+TEST_CASE("each piece the client reads restarts the write deadline") {
+    ConnectionOptions options;
+    options.write_timeout = 5s;
+    Driver driver(options);
+    driver.handler = [](Request&, Response& res) { res.text(200, std::string(1000, 'x')); };
+    driver.connection->receive(get("/"));
+    driver.clock.now += 4s;
+    driver.connection->sent(100);  // the client read a little
+    CHECK(*driver.connection->deadline() == driver.clock.now + 5s);
+}
+
 TEST_CASE("after the last answer and our FIN, the client has the linger timeout to close") {
-    Driver driver;  // linger_timeout 1 s
+    ConnectionOptions options;
+    options.linger_timeout = 2s;
+    Driver driver(options);
     driver.send(get("/", "Connection: close\r\n"));
     REQUIRE(driver.wrote_fin);
-    driver.wait(1s);
+    driver.wait(1999ms);
+    CHECK_FALSE(driver.connection->is_closed());
+    driver.wait(1ms);
     CHECK(driver.connection->is_closed());
     CHECK(driver.connection->close_reason() == CloseReason::done);
 }
