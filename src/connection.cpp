@@ -29,7 +29,6 @@ void append_field(std::string& head, std::string_view name, std::string_view val
 
 CloseReason reason_for_error(int status) {
     switch (status) {
-    case 408: return CloseReason::timeout;
     case 413: case 414: case 431: return CloseReason::limit;
     default: return CloseReason::parse_error;
     }
@@ -198,6 +197,7 @@ void Connection::read_head() {
 
 // A head has parsed: decide what it means for the body and the connection.
 void Connection::accept_head() {
+    request_.received = clock_.wall;
     head_only_ = request_.method == "HEAD";
     if (int status = check_target(request_)) return fail(status, CloseReason::parse_error);
     if (int status = check_host(request_)) return fail(status, CloseReason::parse_error);
@@ -352,7 +352,8 @@ bool Connection::stream_start(int status, std::string_view content_type) {
 
 bool Connection::stream_write(std::string_view bytes) {
     if (!exchange_ || !streaming_) return false;
-    if (head_only_ || bytes.empty()) return true;  // an empty chunk would end the body
+    // No HEAD here: stream_start finished that response, so writes never reach it.
+    if (bytes.empty()) return true;  // an empty chunk would end the body
     body_bytes_ += bytes.size();
     if (request_.version == Version::http_1_1) {
         append_output(to_hex(bytes.size()) + "\r\n");  // RFC 9112 §7.1: size in hex, data, CRLF
@@ -366,7 +367,7 @@ bool Connection::stream_write(std::string_view bytes) {
 
 bool Connection::stream_end() {
     if (!exchange_ || !streaming_) return false;
-    if (!head_only_ && request_.version == Version::http_1_1) append_output("0\r\n\r\n");  // last-chunk, no trailers
+    if (request_.version == Version::http_1_1) append_output("0\r\n\r\n");  // last-chunk, no trailers
     finish_response();
     return true;
 }

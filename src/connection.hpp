@@ -40,7 +40,8 @@ using TimePoint = std::chrono::steady_clock::time_point;
 // clock, so tests can move time by hand.
 struct Clock {
     TimePoint now{};
-    std::string date = "Thu, 01 Jan 1970 00:00:00 GMT";  // `now` on the wall, for the Date field
+    std::chrono::system_clock::time_point wall{};        // `now` on the wall
+    std::string date = "Thu, 01 Jan 1970 00:00:00 GMT";  // `wall` to the second, for the Date field
 };
 
 // What a connection allows, and how long it waits. Every limit names its answer.
@@ -97,6 +98,8 @@ enum class CloseReason {
     shutdown,     // the server is stopping
     io_error,     // a reset or another socket error
 };
+// How many reasons there are, for tables indexed by them: io_error stays last.
+inline constexpr std::size_t close_reason_count = static_cast<std::size_t>(CloseReason::io_error) + 1;
 
 std::string_view to_string(ConnectionState state);
 std::string_view to_string(CloseReason reason);

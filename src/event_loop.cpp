@@ -43,17 +43,18 @@ bool EventLoop::change(int fd, std::uint32_t events, std::uint64_t tag) {
     return ::epoll_ctl(epoll_.get(), EPOLL_CTL_MOD, fd, &event) == 0;
 }
 
-void EventLoop::forget(int fd) {
+bool EventLoop::forget(int fd) {
     // Closing a descriptor removes it from epoll too, but only once every
     // duplicate of it is closed: say so explicitly. (Before Linux 2.6.9 DEL
     // needed a non-null event pointer; passing none is fine today.)
-    ::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, fd, nullptr);
+    return ::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, fd, nullptr) == 0;
 }
 
 std::span<const epoll_event> EventLoop::wait(std::chrono::milliseconds timeout) {
     int milliseconds = timeout.count() < 0 ? -1 : static_cast<int>(std::min<long long>(timeout.count(), 1 << 30));
     int ready = ::epoll_wait(epoll_.get(), events_.data(), static_cast<int>(events_.size()), milliseconds);
-    if (ready < 0) return {};  // EINTR: a signal; the caller loops anyway
+    if (ready < 0 && errno == EINTR) return {};  // a signal; the caller loops anyway
+    if (ready < 0) throw_errno("epoll_wait");
     return {events_.data(), static_cast<std::size_t>(ready)};
 }
 

@@ -32,13 +32,16 @@ public:
 
     // epoll_ctl(2) ADD, MOD and DEL. Loop thread only. False, with errno, on
     // failure: ENOMEM, or ENOSPC at the per-user limit on watches
-    // (/proc/sys/fs/epoll/max_user_watches); anything else would be a bug.
-    bool watch(int fd, std::uint32_t events, std::uint64_t tag);
-    bool change(int fd, std::uint32_t events, std::uint64_t tag);
-    void forget(int fd);
+    // (/proc/sys/fs/epoll/max_user_watches); anything else (ENOENT: not
+    // watched; EBADF: not open) is a bug in the caller's bookkeeping.
+    [[nodiscard]] bool watch(int fd, std::uint32_t events, std::uint64_t tag);
+    [[nodiscard]] bool change(int fd, std::uint32_t events, std::uint64_t tag);
+    [[nodiscard]] bool forget(int fd);
 
     // Waits up to `timeout` (negative: forever) and returns the events that
-    // fired; valid until the next wait(). Loop thread only.
+    // fired; valid until the next wait(). Loop thread only. A signal (EINTR)
+    // returns no events; any other failure is a broken loop (EBADF, EINVAL)
+    // and throws std::system_error rather than spin.
     std::span<const epoll_event> wait(std::chrono::milliseconds timeout);
 
     // Any thread: run `task` on the loop thread, soon.

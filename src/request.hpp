@@ -7,6 +7,7 @@
 // not), and the route parameters are owned here.
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -38,6 +39,10 @@ struct Request {
 
     std::string body;  // the body as sent, after chunked decoding
     std::vector<std::pair<std::string, std::string>> params;  // from the route: ":name" → value
+    // When its head was complete, by the wall clock the Date field shows: no
+    // answer's Date is earlier, so a time clamped to this one is never later
+    // than the Date beside it.
+    std::chrono::system_clock::time_point received{};
 
     // The value of the first field called `name`, compared case-insensitively
     // (RFC 9110 §5.1), or nullopt when there is none.

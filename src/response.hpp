@@ -68,8 +68,10 @@ public:
     bool stream(int status, std::string_view content_type);
     bool write(std::string_view bytes);  // false once the client has gone
     bool end();
-    // Backpressure: while congested, more write()s only grow memory; wait for
-    // `callback`, which runs once when the client has caught up.
+    // Backpressure: while congested, more write()s only grow memory. on_drain
+    // runs `callback` once, when the client has caught up (output below the
+    // low-water mark); if the response is not congested, at once, before
+    // on_drain returns. Never once the client has gone: on_close says that.
     // Callbacks here (on_drain, on_close) run on the loop thread in the middle
     // of its work and must not throw: an exception from one ends the program.
     bool is_congested() const;

@@ -158,7 +158,7 @@ Framing frame_by_codings(const std::vector<std::string_view>& codings) {
     // §6.3 rule 4: if chunked is not the final coding, only closing the
     // connection could end the body, and a request cannot be framed that way.
     if (codings.empty() || !equals_ignoring_case(codings.back(), "chunked")) return refuse(400);
-    // §7: a sender MUST NOT apply chunked more than once.
+    // §6.1: a sender MUST NOT apply chunked more than once.
     auto is_chunked = [](std::string_view coding) { return equals_ignoring_case(coding, "chunked"); };
     if (std::count_if(codings.begin(), codings.end(), is_chunked) > 1) return refuse(400);
     // §6.1: "A server that receives a request message with a transfer coding

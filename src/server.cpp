@@ -25,7 +25,6 @@ namespace porter {
 
 namespace {
 
-constexpr std::uint64_t listener_tag = 1;  // EventLoop::wakeup_tag is 0; links start at 2
 constexpr std::size_t accepts_per_turn = 64;  // so a flood of connects can't starve the open ones
 constexpr Duration accept_backoff = std::chrono::milliseconds(100);
 constexpr std::size_t recently_closed_kept = 64;
@@ -72,6 +71,16 @@ void Server::run() {
     while (!stopped_) poll(Duration(-1));
 }
 
+// What runs when, in one turn:
+//   1. wait: epoll_wait, for no longer than the soonest deadline;
+//   2. events, in the order epoll gives them: the listener accepts, sockets
+//      read and write, and the wakeup eventfd runs the tasks posted so far;
+//   3. deadlines due: the server's (accepting again, the shutdown's end),
+//      then each connection's;
+//   4. woken connections, whose answers came from a handler or task of this
+//      turn: their output is sent now, not a turn later; waking may wake more;
+//   5. the closed links of this turn are destroyed, no call of theirs being
+//      on the stack any more.
 void Server::poll(Duration timeout) {
     // A posted task may throw out of this turn: in_turn_ must not stay set.
     struct Turn {
@@ -117,10 +126,11 @@ std::optional<Duration> Server::next_timeout() const {
 
 void Server::update_clock() {
     clock_.now = std::chrono::steady_clock::now();
-    auto wall = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-    if (wall != date_second_) {  // Date has one-second resolution: format it once a second
-        clock_.date = format_http_date(wall);
-        date_second_ = wall;
+    clock_.wall = std::chrono::system_clock::now();
+    auto second = std::chrono::floor<std::chrono::seconds>(clock_.wall);
+    if (second != date_second_) {  // Date has one-second resolution: format it once a second
+        clock_.date = format_http_date(second);
+        date_second_ = second;
     }
 }
 
@@ -148,9 +158,12 @@ void Server::accept_clients() {
             ++stats_.accept_pauses;
             return pause_accepting(clock_.now + accept_backoff);
         }
-        std::uint64_t id = ++next_id_;
-        auto link = std::make_unique<Link>(Link{id, std::move(accepted.client), std::move(accepted.peer), clock_.now,
-                                                nullptr, EPOLLIN, std::nullopt, false});
+        std::uint64_t id = next_id_++;
+        auto link = std::make_unique<Link>(Link{.id = id,
+                                                .socket = std::move(accepted.client),
+                                                .peer = std::move(accepted.peer),
+                                                .opened = clock_.now,
+                                                .events = EPOLLIN});
         link->connection = std::make_unique<Connection>(id, options_.connection, clock_, static_cast<Dispatcher&>(*this));
         if (!loop_.watch(link->socket.get(), EPOLLIN, id)) {
             ++stats_.watch_failures;  // ENOMEM, ENOSPC (epoll's max_user_watches): drop this client
@@ -158,11 +171,7 @@ void Server::accept_clients() {
         }
         Link& added = *links_.emplace(id, std::move(link)).first->second;
         ++stats_.accepted;
-        if (shutdown_deadline_) {
-            added.connection->begin_shutdown();
-            added.in_flight_at_shutdown = true;
-        }
-        settle(added);
+        settle(added);  // shutdown() accepts before it begins: these are shut down with the rest
     }
 }
 
@@ -171,7 +180,7 @@ void Server::accept_clients() {
 // accept queue meanwhile. `until` is when to try again; none means "when a
 // connection closes".
 void Server::pause_accepting(std::optional<TimePoint> until) {
-    if (accepting_) loop_.forget(listener_.get());
+    if (accepting_ && !loop_.forget(listener_.get())) ++stats_.watch_failures;
     accepting_ = false;
     accept_resume_ = until;
 }
@@ -276,7 +285,7 @@ void Server::close_link(Link& link) {
                                  connection.requests_served()});
     if (recently_closed_.size() > recently_closed_kept) recently_closed_.pop_back();
     if (link.deadline) deadlines_.erase({*link.deadline, link.id});
-    loop_.forget(link.socket.get());
+    if (!loop_.forget(link.socket.get())) ++stats_.watch_failures;
     link.closed = true;
     // Not destroyed yet: this may run inside the connection's own call stack
     // (a handler that called shutdown(), a callback), so the Link waits in
@@ -291,10 +300,9 @@ void Server::close_link(Link& link) {
 void Server::fire_deadlines() {
     if (accept_resume_ && *accept_resume_ <= clock_.now) resume_accepting();
     if (shutdown_deadline_ && *shutdown_deadline_ <= clock_.now) {
-        std::vector<std::uint64_t> remaining;
-        for (const auto& [id, link] : links_) remaining.push_back(id);
-        for (std::uint64_t id : remaining) {
-            Link& link = *links_.at(id);
+        // close_link takes each out of links_, and no link is added now.
+        while (!links_.empty()) {
+            Link& link = *links_.begin()->second;
             link.connection->abort(CloseReason::shutdown);
             close_link(link);
         }
@@ -302,7 +310,9 @@ void Server::fire_deadlines() {
     while (!deadlines_.empty() && deadlines_.begin()->first <= clock_.now) {
         std::uint64_t id = deadlines_.begin()->second;
         deadlines_.erase(deadlines_.begin());
-        Link& link = *links_.at(id);
+        auto found = links_.find(id);
+        if (found == links_.end()) continue;  // close_link erased a closed one's deadline; never throw from poll()
+        Link& link = *found->second;
         link.deadline.reset();
         link.connection->expire();
         settle(link);
@@ -322,7 +332,9 @@ void Server::shutdown(Duration grace) {
     std::vector<std::uint64_t> ids;
     for (const auto& [id, link] : links_) ids.push_back(id);
     for (std::uint64_t id : ids) {
-        Link& link = *links_.at(id);
+        auto found = links_.find(id);
+        if (found == links_.end()) continue;  // closed by the callbacks of one before it
+        Link& link = *found->second;
         link.connection->begin_shutdown();
         if (link.connection->is_closed()) {
             ++report_.closed_idle;

@@ -67,9 +67,11 @@ struct Stats {
     std::uint64_t accepted = 0;
     std::uint64_t responses = 0;                      // answers handed over, error answers included
     std::size_t open = 0;
-    std::array<std::uint64_t, 8> closed_by_reason{};  // indexed by CloseReason
-    std::uint64_t accept_pauses = 0;                  // times accepting paused: out of descriptors
-    std::uint64_t watch_failures = 0;                 // clients dropped: epoll could not watch them
+    std::array<std::uint64_t, close_reason_count> closed_by_reason{};  // indexed by CloseReason
+    std::uint64_t accept_pauses = 0;   // times accepting paused: out of descriptors
+    std::uint64_t watch_failures = 0;  // epoll_ctl failed: a client dropped, or a descriptor not forgotten
+
+    std::uint64_t closed(CloseReason reason) const { return closed_by_reason[static_cast<std::size_t>(reason)]; }
 };
 
 // A connection as seen from outside, for a status page.
@@ -98,7 +100,8 @@ public:
     // Loops until shutdown() has finished.
     void run();
     // One turn: waits up to `timeout` for events (negative: until one comes),
-    // then handles them, the deadlines due, and the tasks posted.
+    // then handles them, the deadlines due, and the tasks posted. Throws
+    // std::system_error if epoll_wait fails for anything but a signal.
     void poll(Duration timeout);
     // For an outside event loop: fd() is readable when poll(0) has work, and
     // poll(0) must also be called when next_timeout() has passed.
@@ -125,13 +128,13 @@ public:
 private:
     // A connection and its socket: the I/O layer's half of it.
     struct Link {
-        std::uint64_t id;
-        Fd socket;
-        std::string peer;
-        TimePoint opened;
-        std::unique_ptr<Connection> connection;
+        std::uint64_t id = 0;
+        Fd socket{};
+        std::string peer{};
+        TimePoint opened{};
+        std::unique_ptr<Connection> connection{};
         std::uint32_t events = 0;                 // what epoll watches for now
-        std::optional<TimePoint> deadline;        // as filed in `deadlines_`
+        std::optional<TimePoint> deadline{};      // as filed in `deadlines_`
         bool in_flight_at_shutdown = false;
         bool woken = false;                       // queued in `woken_`
         bool closed = false;                      // in `closed_`, waiting for the turn to end
@@ -167,7 +170,11 @@ private:
     std::set<std::pair<TimePoint, std::uint64_t>> deadlines_;  // (when, link id), soonest first
     std::vector<std::uint64_t> woken_;        // links with output from outside a read
     std::vector<std::unique_ptr<Link>> closed_;  // closed this turn, destroyed at its end
-    std::uint64_t next_id_ = 1;
+    // Every epoll event carries a tag saying what it is for: the loop's
+    // wakeup, the listener, or a link, whose tag is its id.
+    static constexpr std::uint64_t listener_tag = EventLoop::wakeup_tag + 1;
+    static constexpr std::uint64_t first_link_id = listener_tag + 1;
+    std::uint64_t next_id_ = first_link_id;
 
     bool accepting_ = false;                  // the listener is in epoll
     std::optional<TimePoint> accept_resume_;  // paused for lack of descriptors until then

@@ -197,8 +197,9 @@ void answer_with_file(const Request& request, Response& response, OpenedFile ope
         .range = combined_field(request, "Range"),
         .if_range = combined_field(request, "If-Range"),
     };
-    // The wall clock, read here at the edge: validators and Date compare with it.
-    FileAnswer answer = decide_answer(conditions, opened.version, chrono::system_clock::now());
+    // The time of the request, not of this call: a Last-Modified clamped to
+    // it is never later than the answer's Date (RFC 9110 §8.8.2.1).
+    FileAnswer answer = decide_answer(conditions, opened.version, request.received);
     for (const auto& [field, value] : answer.fields) response.set_field(field, value);
     if (answer.status == 304) {
         response.empty(304);

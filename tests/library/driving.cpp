@@ -74,7 +74,7 @@ TEST_CASE("next_timeout() is empty with no connections, and follows a connection
     CHECK(*kept_alive <= Duration(400));
 
     CHECK(peer.await_close(server));
-    CHECK(server.stats().closed_by_reason[static_cast<std::size_t>(CloseReason::timeout)] == 1);
+    CHECK(server.stats().closed(CloseReason::timeout) == 1);
     CHECK_FALSE(server.next_timeout());
 }
 
@@ -129,7 +129,7 @@ TEST_CASE("an embedding program's own epoll serves requests and deadlines beside
     CHECK(answer->body == "embedded\n");
     REQUIRE(silent);
     CHECK(silent->closed);
-    CHECK(server.stats().closed_by_reason[static_cast<std::size_t>(CloseReason::timeout)] == 1);
+    CHECK(server.stats().closed(CloseReason::timeout) == 1);
 }
 
 TEST_CASE("a deferred answer given on the loop thread between turns is sent by the next turn, without waiting") {

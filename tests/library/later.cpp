@@ -114,7 +114,7 @@ TEST_CASE("a handler can tell the client has gone: a reset while the answer is d
     CHECK(kept->client_gone());
     CHECK_FALSE(kept->text(200, "too late\n"));  // ignored, and harmless
     CHECK(server.stats().open == 0);
-    CHECK(server.stats().closed_by_reason[static_cast<std::size_t>(CloseReason::io_error)] == 1);
+    CHECK(server.stats().closed(CloseReason::io_error) == 1);
     serve_for(server, 20ms);
     CHECK(closes == 1);
 }

@@ -20,10 +20,6 @@ struct Logged {
     std::uint64_t bytes;
 };
 
-std::uint64_t closed_for(const Server& server, CloseReason reason) {
-    return server.stats().closed_by_reason[static_cast<std::size_t>(reason)];
-}
-
 }  // namespace
 
 TEST_CASE("the access log gets method, target, peer, status and body bytes of every response") {
@@ -72,7 +68,7 @@ TEST_CASE("stats() counts connections accepted and open, requests answered, and 
     REQUIRE(leaves.send(request("GET", "/")));
     REQUIRE(leaves.await_response(server));
     leaves.close();
-    REQUIRE(serve_until(server, [&] { return closed_for(server, CloseReason::peer_closed) == 1; }));
+    REQUIRE(serve_until(server, [&] { return server.stats().closed(CloseReason::peer_closed) == 1; }));
 
     Peer asks_close = Peer::tcp(server.port());  // Connection: close: done
     REQUIRE(asks_close.send("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"));
@@ -100,12 +96,22 @@ TEST_CASE("stats() counts connections accepted and open, requests answered, and 
     CHECK(after.accepted == 5);
     CHECK(after.responses == 4);  // every answer counts, the 400 too
     CHECK(after.open == 1);
-    CHECK(closed_for(server, CloseReason::peer_closed) == 1);
-    CHECK(closed_for(server, CloseReason::done) == 1);
-    CHECK(closed_for(server, CloseReason::parse_error) == 1);
-    CHECK(closed_for(server, CloseReason::timeout) == 1);
-    CHECK(closed_for(server, CloseReason::none) == 0);
+    CHECK(server.stats().closed(CloseReason::peer_closed) == 1);
+    CHECK(server.stats().closed(CloseReason::done) == 1);
+    CHECK(server.stats().closed(CloseReason::parse_error) == 1);
+    CHECK(server.stats().closed(CloseReason::timeout) == 1);
+    CHECK(server.stats().closed(CloseReason::none) == 0);
     CHECK(after.accept_pauses == 0);
+}
+
+TEST_CASE("stats() has a counter for every CloseReason, and every reason has a name") {
+    static_assert(std::tuple_size_v<decltype(Stats::closed_by_reason)> == close_reason_count);
+    for (std::size_t i = 0; i < close_reason_count; ++i) {
+        CAPTURE(i);
+        CHECK(to_string(static_cast<CloseReason>(i)) != "?");
+    }
+    // A reason added after io_error, the last, must move close_reason_count.
+    CHECK(to_string(static_cast<CloseReason>(close_reason_count)) == "?");
 }
 
 TEST_CASE("connections() lists the open connections, oldest first, with peer, state and requests served") {

@@ -147,7 +147,7 @@ TEST_CASE("a request still unanswered at the grace deadline is aborted: its on_c
     CHECK(report.closed_idle == 0);
     CHECK(report.finished == 1);
     CHECK(report.aborted == 1);
-    CHECK(server.stats().closed_by_reason[static_cast<std::size_t>(CloseReason::shutdown)] == 2);
+    CHECK(server.stats().closed(CloseReason::shutdown) == 2);
 }
 
 TEST_CASE("a connection the kernel had queued, request and all, when shutdown() began is answered, not dropped") {

@@ -130,7 +130,7 @@ TEST_CASE("RFC 9112 §6.3 rule 4: a Transfer-Encoding whose final coding is not 
     });
 }
 
-TEST_CASE("RFC 9112 §7: chunked applied more than once is answered 400") {
+TEST_CASE("RFC 9112 §6.1: chunked applied more than once is answered 400") {
     check_framing_cases({
         {"chunked, chunked", post("Transfer-Encoding: chunked, chunked\r\n"), refused(400)},
         {"chunked on two lines", post("Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n"), refused(400)},

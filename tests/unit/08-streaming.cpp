@@ -76,6 +76,23 @@ TEST_CASE("output above the high-water mark stops reading and congests the strea
     CHECK(driver.handled.size() == 2);  // the pipelined request ran once the stream was done
 }
 
+TEST_CASE("on_drain on a response that is not congested runs at once; once the client has gone, never") {
+    Driver driver;
+    std::optional<Response> stream;
+    driver.handler = [&](Request&, Response& res) {
+        res.stream(200, "text/plain");
+        stream = res.defer();
+    };
+    driver.send(get("/"));
+    REQUIRE_FALSE(stream->is_congested());
+    int runs = 0;
+    stream->on_drain([&] { ++runs; });
+    CHECK(runs == 1);
+    driver.connection->abort(CloseReason::io_error);
+    stream->on_drain([&] { ++runs; });
+    CHECK(runs == 1);
+}
+
 TEST_CASE("a file body comes after its head, and the next answer waits for the whole file") {
     Driver driver;
     driver.handler = [](Request& req, Response& res) {
