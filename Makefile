@@ -11,10 +11,12 @@
 #   make exercise EX=NN-K DIR=path   check your solution to task K of chapter NN's exercises
 #   make solution EX=NN-K            write the reference solution, to read: build/solution/NN-K
 #   make solution-diff EX=NN-K       (maintainers) turn an edited build/solution/NN-K back into its patch
+#   make coverage        src/'s line and branch coverage from its tests; unexecuted lines: build/coverage/report.txt
 #   make CXX=clang++ …   the same with clang; SANITIZE=1 … with ASan and UBSan; V=1 shows each command
 #
 # Output goes to build/ (g++), build/clang++/ (clang++), and a sanitize/
-# directory inside either for SANITIZE=1, so the builds never mix.
+# directory inside either for SANITIZE=1 (coverage/ for COVERAGE=1), so the
+# builds never mix.
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := all
@@ -54,8 +56,16 @@ ifeq ($(SANITIZE),1)
   TEST_CXXFLAGS += $(SANITIZERS)
   LDFLAGS += -fsanitize=address,undefined
 endif
+# make coverage (tests/coverage/coverage.mk) builds with COVERAGE=1. At -O0
+# every line keeps its own code, so a count of zero means no test ran it, not
+# that the optimiser merged it into another line.
+ifeq ($(COVERAGE),1)
+  CXXFLAGS := $(filter-out -O%,$(CXXFLAGS)) -O0 --coverage
+  TEST_CXXFLAGS := $(filter-out -O%,$(TEST_CXXFLAGS)) -O0 --coverage
+  LDFLAGS += --coverage
+endif
 
-BUILD := build$(if $(filter-out g++,$(notdir $(CXX))),/$(notdir $(CXX)))$(if $(filter 1,$(SANITIZE)),/sanitize)
+BUILD := build$(if $(filter-out g++,$(notdir $(CXX))),/$(notdir $(CXX)))$(if $(filter 1,$(SANITIZE)),/sanitize)$(if $(filter 1,$(COVERAGE)),/coverage)
 
 # --- what there is -----------------------------------------------------------
 
@@ -355,8 +365,9 @@ install: $(LIBPORTER)
 clean:
 	rm -rf build
 
-# Benchmarks and fuzzing keep their rules beside their code.
+# Benchmarks, fuzzing and coverage keep their rules beside their code.
 include bench/bench.mk
 include tests/fuzz/fuzz.mk
+include tests/coverage/coverage.mk
 
 -include $(shell find build -name '*.d' 2>/dev/null)
