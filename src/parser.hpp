@@ -38,10 +38,17 @@ enum class ParseStatus {
     invalid,     // answer `error` and close: never try to resynchronise
 };
 
+// What the parser, and the chunked decoder, say about the bytes they were
+// given. `consumed` means one thing for both: the bytes of the input this call
+// used up, which the caller must not pass again.
+//   complete:   up to the end of what was read (a head: its empty line too).
+//   incomplete: 0 from the parser, which reads the whole head again when more
+//               arrives; all of the input from the decoder, which keeps its place.
+//   invalid:    0.
 struct ParseResult {
     ParseStatus status = ParseStatus::incomplete;
-    std::size_t consumed = 0;  // complete: length of the head, empty line included
-    int error = 0;             // invalid: the status code to answer with
+    std::size_t consumed = 0;
+    int error = 0;  // invalid: the status code to answer with
 };
 
 // Parses the request head at the start of `input` into `request`, after
