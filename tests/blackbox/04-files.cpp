@@ -142,11 +142,12 @@ TEST_CASE("a directory named without its trailing slash is redirected to the nam
     Site site;
     Server server({"0", site.root});
     DescriptorCheck descriptors(server);
-    for (auto [target, expected] : {std::pair{"/files/sub", "/files/sub/"}, {"/files/sub?x=1", "/files/sub/?x=1"}}) {
+    for (auto redirect : {std::pair{"/files/sub", "/files/sub/"}, {"/files/sub?x=1", "/files/sub/?x=1"}}) {
+        const std::string_view target = redirect.first, expected = redirect.second;
         CAPTURE(target);
         Response response = exchange(server.port(), get(target));
         CHECK(response.status == 301);
-        std::string_view path = std::string_view(target).substr(0, std::string_view(target).find('?'));
+        std::string_view path = target.substr(0, target.find('?'));
         CHECK(resolved(path, response.field("Location").value_or("")) == expected);
         Response followed = exchange(server.port(), get(expected));
         CHECK(followed.status == 200);
