@@ -137,6 +137,22 @@ install_and_build() {
     return $ok
 }
 
+# What including the installed porter.hpp costs (tests/install/header-cost.sh):
+# one check, whose line is the measurement.
+header_cost() {
+    local prefix; prefix=$(mktemp -d)
+    local log; log=$(mktemp)
+    if $MAKE --no-print-directory -s install PREFIX="$prefix" CXX="$CXX" SANITIZE="${SANITIZE:-}" >"$log" 2>&1 &&
+       bash tests/install/header-cost.sh "$CXX" \
+           $(PKG_CONFIG_PATH="$prefix/lib/pkgconfig" pkg-config --cflags porter) >"$log" 2>&1; then
+        pass "$(tail -n 1 "$log")"
+    else
+        fail "the cost of including porter.hpp"
+        sed 's/^/     /' "$log"
+    fi
+    rm -rf "$prefix" "$log"
+}
+
 # make coverage leaves out the install check (run_src without-install): it
 # checks the packaging, and would build a copy of the library of its own.
 run_src() {  # [without-install]
@@ -144,6 +160,7 @@ run_src() {  # [without-install]
     run_doctest "src library tests" "$BUILD/src/library-tests"
     [ "${1:-}" = without-install ] ||
         check "make install, then a program built with pkg-config against the installed copy" install_and_build
+    [ "${1:-}" = without-install ] || header_cost
     PORTER_EXAMPLES="$BUILD/examples" PORTER_WORKERS="$BUILD/examples/workers" \
         run_doctest "integration tests: the examples, and workers behind nginx" "$BUILD/tests/integration-tests"
     run_doctest "black-box tests through the demo (src/, chapter $FINAL)" blackbox "$FINAL" "$BUILD/examples/demo"
