@@ -145,6 +145,17 @@ TEST_CASE("a Unix socket path that names a file which is not a socket is refused
     CHECK(std::filesystem::is_regular_file(precious));
 }
 
+TEST_CASE("a Unix socket path longer than sockaddr_un holds is refused (ENAMETOOLONG), not cut short") {
+    // sun_path is 108 bytes with its NUL: a longer path, silently truncated,
+    // would be a socket at a different name than the one asked for.
+    constexpr std::size_t room = sizeof(sockaddr_un{}.sun_path);
+    std::string too_long = "/tmp/" + std::string(room - 5, 'p');  // no room left for the NUL
+    CHECK(construction_error({.listen = {.unix_path = too_long}}) == ENAMETOOLONG);
+    std::string longest = "/tmp/" + std::string(room - 1 - 5, 'p');
+    CHECK(construction_error({.listen = {.unix_path = longest}}) != ENAMETOOLONG);
+    std::filesystem::remove(longest);
+}
+
 TEST_CASE("a descriptor already listening is adopted: served, made non-blocking and close-on-exec, and closed with the server") {
     int fd = plain_socket_on_loopback();
     REQUIRE(::listen(fd, 16) == 0);

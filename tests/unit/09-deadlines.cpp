@@ -64,6 +64,26 @@ TEST_CASE("a client that stops reading is cut off when the write deadline passes
     CHECK(driver.connection->close_reason() == CloseReason::timeout);
 }
 
+TEST_CASE("a streamed answer the client stops reading is cut off at the write deadline, handler or not") {
+    ConnectionOptions options;
+    options.write_timeout = 5s;
+    Driver driver(options);
+    std::optional<Response> stream;
+    driver.handler = [&](Request&, Response& res) {
+        res.stream(200, "text/plain");
+        stream = res.defer();  // still being produced: the connection is handling
+    };
+    driver.connection->receive(get("/"));
+    REQUIRE(stream->write(std::string(1000, 'x')));  // the client reads none of it
+    driver.clock.now += 5s;
+    REQUIRE(driver.connection->deadline());
+    REQUIRE(*driver.connection->deadline() <= driver.clock.now);
+    driver.connection->expire();
+    CHECK(driver.connection->is_closed());
+    CHECK(driver.connection->close_reason() == CloseReason::timeout);
+    CHECK(stream->client_gone());
+}
+
 TEST_CASE("each piece the client reads restarts the write deadline") {
     ConnectionOptions options;
     options.write_timeout = 5s;
