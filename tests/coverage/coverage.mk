@@ -6,6 +6,7 @@
 #                     (tests/run.sh coverage), print the totals for src/, and
 #                     write build/coverage/report.txt: per file, line and
 #                     branch coverage, then each unexecuted line with its text
+#                     and the reason tests/coverage/unreached.txt gives
 #
 # A .gcda file adds up the counts of every run, so all of them are deleted
 # before the tests: the report is of this run alone. The report is written
@@ -35,8 +36,9 @@ coverage: $(SRC_TARGETS) | needs
 	        --json $(BUILD)/coverage.json $(BUILD) && \
 	    { $(COVERAGE_GCOVR) -a $(BUILD)/coverage.json --txt && echo && \
 	      $(COVERAGE_GCOVR) -a $(BUILD)/coverage.json --txt --branches && echo && \
-	      python3 tests/coverage/unexecuted.py $(BUILD)/coverage.json; } > $(BUILD)/report.txt && \
+	      python3 tests/coverage/unexecuted.py $(BUILD)/coverage.json tests/coverage/unreached.txt; } > $(BUILD)/report.txt && \
 	    $(COVERAGE_GCOVR) -a $(BUILD)/coverage.json --print-summary --txt /dev/null && \
-	    echo "per file, and every line no test executes: $(BUILD)/report.txt" || status=1; \
+	    grep -E '^(Lines no test executes|Stale reasons)' $(BUILD)/report.txt && \
+	    echo "per file, and every line no test executes with the reason why: $(BUILD)/report.txt" || status=1; \
 	    exit $$status
 endif

@@ -153,6 +153,23 @@ TEST_CASE("HEAD runs the GET handler, and the answer has its length but no body 
     CHECK(get->body == "twelve bytes");
 }
 
+TEST_CASE("a handler that throws after its stream began is cut off: no answer the client could take as whole") {
+    // The head and a chunk were given: a 500 can't follow them, and a
+    // last-chunk would tell the client it had everything. The connection is
+    // cut, and what was not yet sent goes with it.
+    Server server({.listen = {.port = 0}});
+    server.route("GET", "/half", [](Request&, Response& res) {
+        res.stream(200, "text/plain");
+        res.write("the first half\n");
+        throw std::runtime_error("broken");
+    });
+    Peer peer = Peer::tcp(server.port());
+    REQUIRE(peer.send(request("GET", "/half")));
+    CHECK(peer.await_close(server));
+    CHECK(peer.received.find("0\r\n\r\n") == std::string::npos);  // no last-chunk
+    CHECK(server.stats().closed(CloseReason::io_error) == 1);
+}
+
 TEST_CASE("a handler that throws gets 500 for its request only: the connection and the server go on") {
     Server server({.listen = {.port = 0}});
     server.route("GET", "/std", [](Request&, Response&) { throw std::runtime_error("broken"); });
