@@ -156,6 +156,26 @@ TEST_CASE("a Unix socket path longer than sockaddr_un holds is refused (ENAMETOO
     std::filesystem::remove(longest);
 }
 
+TEST_CASE("systemd_listen_fd() is descriptor 3 only when LISTEN_PID names this process and LISTEN_FDS is 1 or more") {
+    // sd_listen_fds(3): the variables may have been inherited from a parent
+    // that systemd started, so a LISTEN_PID of another process means "not you".
+    auto with = [](const char* pid, const char* count) {
+        pid ? ::setenv("LISTEN_PID", pid, 1) : ::unsetenv("LISTEN_PID");
+        count ? ::setenv("LISTEN_FDS", count, 1) : ::unsetenv("LISTEN_FDS");
+        std::optional<int> found = systemd_listen_fd();
+        ::unsetenv("LISTEN_PID");
+        ::unsetenv("LISTEN_FDS");
+        return found;
+    };
+    const std::string me = std::to_string(::getpid());
+    CHECK(with(me.c_str(), "1") == 3);
+    CHECK(with(me.c_str(), "2") == 3);
+    CHECK(with(me.c_str(), "0") == std::nullopt);
+    CHECK(with(std::to_string(::getpid() + 1).c_str(), "1") == std::nullopt);
+    CHECK(with(nullptr, "1") == std::nullopt);
+    CHECK(with(me.c_str(), nullptr) == std::nullopt);
+}
+
 TEST_CASE("a descriptor already listening is adopted: served, made non-blocking and close-on-exec, and closed with the server") {
     int fd = plain_socket_on_loopback();
     REQUIRE(::listen(fd, 16) == 0);
