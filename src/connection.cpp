@@ -12,20 +12,13 @@
 #include <algorithm>
 
 #include "semantics.hpp"
+#include "writer.hpp"
 
 namespace porter {
 
 namespace {
 
 constexpr std::size_t read_size = 64 * 1024;  // the most one receive() is offered
-
-// 1xx, 204 and 304 responses never have a body (RFC 9110 §6.4.1).
-bool may_have_body(int status) { return status >= 200 && status != 204 && status != 304; }
-
-// name ": " value CRLF, appended in place (RFC 9112 §5).
-void append_field(std::string& head, std::string_view name, std::string_view value) {
-    head.append(name).append(": ").append(value).append("\r\n");
-}
 
 CloseReason reason_for_error(int status) {
     switch (status) {
@@ -38,16 +31,6 @@ CloseReason reason_for_error(int status) {
 // connection's work; noexcept makes an exception from one end the program
 // rather than unwind through the loop (response.hpp says so).
 void run_callback(const std::function<void()>& callback) noexcept { callback(); }
-
-std::string to_hex(std::size_t value) {
-    constexpr char digits[] = "0123456789abcdef";
-    std::string hex;
-    do {
-        hex.insert(hex.begin(), digits[value % 16]);
-        value /= 16;
-    } while (value != 0);
-    return hex;
-}
 
 }  // namespace
 
@@ -279,27 +262,22 @@ void Connection::fail(int status, CloseReason reason) {
     enter(ConnectionState::draining);
 }
 
-// The status line and fields (RFC 9112 §4, RFC 9110 §6.6.1 for Date). `length`
-// empty means a streamed body: chunked for 1.1, ended by closing for 1.0.
+// The head (writer.cpp), once the connection knows whether it closes after
+// it. `length` empty means a streamed body: chunked for 1.1, ended by
+// closing for 1.0.
 void Connection::write_head(int status, std::string_view content_type, std::optional<std::uint64_t> length) {
     if (peer_done_ && start_ == input_.size()) closing_ = true;  // the client's last request
-    if (!length && may_have_body(status) && request_.version == Version::http_1_0) closing_ = true;
+    if (ends_by_closing(status, request_.version, length)) closing_ = true;
+    const ResponseHead described{.status = status,
+                                 .version = request_.version,
+                                 .date = clock_.date,
+                                 .fields = exchange_ ? &exchange_->fields : nullptr,
+                                 .content_type = content_type,
+                                 .length = length,
+                                 .closing = closing_};
     std::string head;
     head.reserve(128);  // most heads fit: one allocation
-    head.append("HTTP/1.1 ").append(std::to_string(status)).append(" ").append(reason_phrase(status)).append("\r\n");
-    append_field(head, "Date", clock_.date);
-    if (exchange_)
-        for (const auto& [name, value] : exchange_->fields) append_field(head, name, value);
-    if (may_have_body(status)) {
-        if (!content_type.empty()) append_field(head, "Content-Type", content_type);
-        if (length) append_field(head, "Content-Length", std::to_string(*length));
-        else if (request_.version == Version::http_1_1) append_field(head, "Transfer-Encoding", "chunked");
-    }
-    // RFC 9112 §9.6: say so when closing; §9.3: a 1.0 client needs to be told
-    // the connection persists.
-    if (closing_) append_field(head, "Connection", "close");
-    else if (request_.version == Version::http_1_0) append_field(head, "Connection", "keep-alive");
-    head += "\r\n";
+    append_head(head, described);
     append_output(head);
     status_ = status;
     body_bytes_ = 0;
@@ -356,9 +334,9 @@ bool Connection::stream_write(std::string_view bytes) {
     if (bytes.empty()) return true;  // an empty chunk would end the body
     body_bytes_ += bytes.size();
     if (request_.version == Version::http_1_1) {
-        append_output(to_hex(bytes.size()) + "\r\n");  // RFC 9112 §7.1: size in hex, data, CRLF
+        append_output(chunk_size_line(bytes.size()));
         append_output(bytes);
-        append_output("\r\n");
+        append_output(chunk_end);
     } else {
         append_output(bytes);
     }
@@ -367,7 +345,7 @@ bool Connection::stream_write(std::string_view bytes) {
 
 bool Connection::stream_end() {
     if (!exchange_ || !streaming_) return false;
-    if (request_.version == Version::http_1_1) append_output("0\r\n\r\n");  // last-chunk, no trailers
+    if (request_.version == Version::http_1_1) append_output(last_chunk);
     finish_response();
     return true;
 }

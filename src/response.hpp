@@ -91,7 +91,4 @@ private:
     std::shared_ptr<Exchange> exchange_;
 };
 
-// The reason phrase for a status code (RFC 9110 §15), "" for an unknown one.
-std::string_view reason_phrase(int status);
-
 }  // namespace porter

@@ -20,6 +20,7 @@
 #include <exception>
 
 #include "date.hpp"
+#include "writer.hpp"
 
 namespace porter {
 

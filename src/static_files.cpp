@@ -26,6 +26,8 @@
 #include <memory>
 #include <system_error>
 
+#include "writer.hpp"
+
 namespace porter {
 
 namespace chrono = std::chrono;
