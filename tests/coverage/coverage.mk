@@ -18,6 +18,8 @@
 # [[noreturn]] function, a lambda's closing brace). gcov is gcc's own, so this
 # is g++'s build only.
 
+# Never `--txt /dev/null` to get the summary alone: gcovr replaces the file it
+# writes, and /dev/null would become a regular file for every program after.
 COVERAGE_GCOVR := gcovr --root . --filter 'src/'
 
 .PHONY: coverage
@@ -37,7 +39,7 @@ coverage: $(SRC_TARGETS) | needs
 	    { $(COVERAGE_GCOVR) -a $(BUILD)/coverage.json --txt && echo && \
 	      $(COVERAGE_GCOVR) -a $(BUILD)/coverage.json --txt --branches && echo && \
 	      python3 tests/coverage/unexecuted.py $(BUILD)/coverage.json tests/coverage/unreached.txt; } > $(BUILD)/report.txt && \
-	    $(COVERAGE_GCOVR) -a $(BUILD)/coverage.json --print-summary --txt /dev/null && \
+	    $(COVERAGE_GCOVR) -a $(BUILD)/coverage.json --print-summary --txt $(BUILD)/summary.txt && \
 	    grep -E '^(Lines no test executes|Stale reasons)' $(BUILD)/report.txt && \
 	    echo "per file, and every line no test executes with the reason why: $(BUILD)/report.txt" || status=1; \
 	    exit $$status
