@@ -39,7 +39,8 @@ struct Request {
 
     std::string body;  // the body as sent, after chunked decoding
     std::vector<std::pair<std::string, std::string>> params;  // from the route: ":name" → value
-    // When its head was complete, by the wall clock the Date field shows: no
+    // When the connection took its head up (for a pipelined request, the turn
+    // the one before it finished), by the wall clock the Date field shows: no
     // answer's Date is earlier, so a time clamped to this one is never later
     // than the Date beside it.
     std::chrono::system_clock::time_point received{};

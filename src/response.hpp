@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "fd.hpp"
+#include "writer.hpp"  // reason_phrase, part of the API
 
 namespace porter {
 
@@ -74,6 +75,8 @@ public:
     // on_drain returns. Never once the client has gone: on_close says that.
     // Callbacks here (on_drain, on_close) run on the loop thread in the middle
     // of its work and must not throw: an exception from one ends the program.
+    // One run at once (on_drain when not congested, on_close when the client
+    // has already gone) runs inside that call, and throws out of it.
     bool is_congested() const;
     void on_drain(std::function<void()> callback);
 

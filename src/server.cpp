@@ -1,14 +1,8 @@
 // Server: the library's front door. The application owns main() and drives this.
 //
-// Layer: I/O. The loop, one turn of poll():
-//   1. read the clocks once (the core never does);
-//   2. epoll_wait until an event or the nearest deadline;
-//   3. for each event: accept, or read into the shared buffer and hand the
-//      bytes to the connection (which may run handlers), then flush what it
-//      has to send, and settle what epoll watches and when it times out;
-//   4. expire the connections whose deadline has passed;
-//   5. flush connections that handlers woke from outside a read (post()ed
-//      work finishing a deferred response, a stream written to).
+// Layer: I/O. The loop reads the clocks (the core never does), waits on
+// epoll, and hands each connection its bytes, its time and its events;
+// poll() below says what runs when, in one turn.
 #include "server.hpp"
 
 #include <signal.h>

@@ -32,7 +32,7 @@ def main(path, reasons_path):
     for entry in files:
         with open(entry["file"], errors="replace") as source:
             text = source.read().split("\n")
-        lines = [l for l in entry["lines"] if not l["gcovr/noncode"] and not l.get("gcovr/excluded")]
+        lines = [l for l in entry["lines"] if not l.get("gcovr/noncode") and not l.get("gcovr/excluded")]
         for line in lines:
             n = line["line_number"]
             code = text[n - 1].strip() if n <= len(text) else ""

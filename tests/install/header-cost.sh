@@ -9,7 +9,7 @@
 # ceiling when the headers get lighter, never raise it. Time is printed, not
 # checked (a test never asserts a time: make bench measures). The goal is a
 # ratio under 1.5 (issue 10); the ceiling is what the headers reach today.
-set -u
+set -u -o pipefail
 ceiling=2.0
 cxx=$1; shift
 dir=$(mktemp -d)
@@ -21,13 +21,15 @@ lines() {  # file, flags: non-blank lines after preprocessing, without line mark
     local file=$1; shift
     "$cxx" -std=c++20 "$@" -E -P "$dir/$file" | grep -c '[^[:space:]]'
 }
-seconds() {  # file, flags: the median of three -fsyntax-only runs
+seconds() {  # file, flags: the median of three -fsyntax-only runs, in nanoseconds
     local file=$1; shift
+    local runs=()
     for _ in 1 2 3; do
         local start; start=$(date +%s%N)
         "$cxx" -std=c++20 "$@" -fsyntax-only "$dir/$file" || return 1
-        echo $(( $(date +%s%N) - start ))
-    done | sort -n | sed -n 2p
+        runs+=($(( $(date +%s%N) - start )))
+    done
+    printf '%s\n' "${runs[@]}" | sort -n | sed -n 2p
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 

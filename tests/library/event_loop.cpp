@@ -15,8 +15,10 @@ TEST_CASE("forget() of a descriptor the loop does not watch fails with ENOENT") 
     int pipe_ends[2];
     REQUIRE(::pipe2(pipe_ends, O_CLOEXEC) == 0);
     Fd reading(pipe_ends[0]), writing(pipe_ends[1]);
-    CHECK_FALSE(loop.forget(reading.get()));
-    CHECK(errno == ENOENT);
+    bool forgotten = loop.forget(reading.get());
+    int error = errno;
+    CHECK_FALSE(forgotten);
+    CHECK(error == ENOENT);
     REQUIRE(loop.watch(reading.get(), EPOLLIN, 5));
     CHECK(loop.forget(reading.get()));
 }

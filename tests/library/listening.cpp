@@ -161,12 +161,18 @@ TEST_CASE("a Unix socket path longer than sockaddr_un holds is refused (ENAMETOO
 TEST_CASE("systemd_listen_fd() is descriptor 3 only when LISTEN_PID names this process and LISTEN_FDS is 1 or more") {
     // sd_listen_fds(3): the variables may have been inherited from a parent
     // that systemd started, so a LISTEN_PID of another process means "not you".
-    auto with = [](const char* pid, const char* count) {
-        pid ? ::setenv("LISTEN_PID", pid, 1) : ::unsetenv("LISTEN_PID");
-        count ? ::setenv("LISTEN_FDS", count, 1) : ::unsetenv("LISTEN_FDS");
+    auto set = [](const char* name, const char* value) { value ? ::setenv(name, value, 1) : ::unsetenv(name); };
+    auto saved = [](const char* name) -> std::optional<std::string> {
+        const char* value = std::getenv(name);
+        return value ? std::optional<std::string>(value) : std::nullopt;
+    };
+    const std::optional<std::string> inherited_pid = saved("LISTEN_PID"), inherited_fds = saved("LISTEN_FDS");
+    auto with = [&](const char* pid, const char* count) {
+        set("LISTEN_PID", pid);
+        set("LISTEN_FDS", count);
         std::optional<int> found = systemd_listen_fd();
-        ::unsetenv("LISTEN_PID");
-        ::unsetenv("LISTEN_FDS");
+        set("LISTEN_PID", inherited_pid ? inherited_pid->c_str() : nullptr);
+        set("LISTEN_FDS", inherited_fds ? inherited_fds->c_str() : nullptr);
         return found;
     };
     const std::string me = std::to_string(::getpid());

@@ -17,6 +17,20 @@ using namespace porter::test;
 
 namespace {
 
+// A directory of its own, removed however the test ends.
+struct ScratchDirectory {
+    std::string path;
+    ScratchDirectory() {
+        std::string pattern = (std::filesystem::temp_directory_path() / "porter-last-modified-XXXXXX").string();
+        REQUIRE(::mkdtemp(pattern.data()) != nullptr);
+        path = pattern;
+    }
+    ~ScratchDirectory() {
+        std::error_code ignored;
+        std::filesystem::remove_all(path, ignored);
+    }
+};
+
 std::string field_of(std::string_view response, std::string_view name) {
     std::string key = "\r\n" + std::string(name) + ": ";
     std::size_t at = response.find(key);
@@ -28,11 +42,10 @@ std::string field_of(std::string_view response, std::string_view name) {
 }  // namespace
 
 TEST_CASE("a file modified after the request's time is sent with Last-Modified equal to Date, not later") {
-    char name[] = "/tmp/porter-last-modified-XXXXXX";
-    REQUIRE(::mkdtemp(name) != nullptr);
-    std::ofstream(std::string(name) + "/new.txt") << "written just now\n";  // today, by the real clock
+    ScratchDirectory directory;
+    std::ofstream(directory.path + "/new.txt") << "written just now\n";  // today, by the real clock
     Driver driver;  // its wall clock: 1 January 1970, as its Date field shows
-    Handler files = static_files(name);
+    Handler files = static_files(directory.path);
     driver.handler = [&](Request& req, Response& res) {
         req.params = {{"path", "new.txt"}};
         files(req, res);
@@ -41,5 +54,4 @@ TEST_CASE("a file modified after the request's time is sent with Last-Modified e
     CHECK(response.starts_with("HTTP/1.1 200 OK\r\n"));
     CHECK(field_of(response, "Date") == "Thu, 01 Jan 1970 00:00:00 GMT");
     CHECK(field_of(response, "Last-Modified") == field_of(response, "Date"));
-    std::filesystem::remove_all(name);
 }

@@ -39,6 +39,15 @@ TEST_CASE("a streamed body in HTTP/1.0 has no framing field and ends with the co
           "\r\n");
 }
 
+TEST_CASE("a streamed 204 or 304 has no body: no Transfer-Encoding, and nothing to close for") {
+    for (int status : {204, 304}) {
+        CAPTURE(status);
+        CHECK(head_of({.status = status, .version = Version::http_1_1, .content_type = "text/plain"}) ==
+              "HTTP/1.1 " + std::to_string(status) + " " + std::string(reason_phrase(status)) +
+                  "\r\nDate: Sun, 06 Nov 1994 08:49:37 GMT\r\n\r\n");
+    }
+}
+
 TEST_CASE("a body of known length, or no body at all, never needs the close to end it") {
     CHECK_FALSE(ends_by_closing(200, Version::http_1_0, 5));
     CHECK_FALSE(ends_by_closing(204, Version::http_1_0, std::nullopt));
