@@ -39,10 +39,10 @@ struct Request {
 
     std::string body;  // the body as sent, after chunked decoding
     std::vector<std::pair<std::string, std::string>> params;  // from the route: ":name" → value
-    // When the connection took its head up (for a pipelined request, the turn
-    // the one before it finished), by the wall clock the Date field shows: no
-    // answer's Date is earlier, so a time clamped to this one is never later
-    // than the Date beside it.
+    // When the connection accepted the head (a pipelined one, once the answer
+    // before it was done), by the wall clock the Date field shows: no answer's
+    // Date is earlier, so a time clamped to this one is never later than the
+    // Date beside it.
     std::chrono::system_clock::time_point received{};
 
     // The value of the first field called `name`, compared case-insensitively

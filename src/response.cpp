@@ -84,7 +84,7 @@ bool Response::is_congested() const {
 void Response::on_drain(std::function<void()> callback) {
     if (!exchange_->connection) return;
     if (!exchange_->connection->is_congested()) {
-        callback();  // not congested: no reason to wait (response.hpp promises it)
+        callback();  // not congested: no reason to wait
         return;
     }
     exchange_->on_drain = std::move(callback);

@@ -123,34 +123,35 @@ run_stage() {  # chapter
     run_naive "$n"
 }
 
-# Installs into a temporary prefix and builds tests/install/tiny.cpp with
-# nothing but what pkg-config says; the program serves one request to itself.
-install_and_build() {
-    local prefix; prefix=$(mktemp -d)
-    local ok=1
-    if $MAKE --no-print-directory -s install PREFIX="$prefix" CXX="$CXX" SANITIZE="${SANITIZE:-}" >/dev/null &&
-       $CXX tests/install/tiny.cpp $LDFLAGS $(PKG_CONFIG_PATH="$prefix/lib/pkgconfig" pkg-config --cflags --libs porter) \
-           -o "$prefix/tiny" && [ "$("$prefix/tiny")" = ok ]; then
-        ok=0
-    fi
-    rm -rf "$prefix"
-    return $ok
+# Installs into PREFIX and builds tests/install/tiny.cpp with nothing but
+# what pkg-config says; the program serves one request to itself.
+install_and_build() {  # prefix
+    local prefix=$1
+    $MAKE --no-print-directory -s install PREFIX="$prefix" CXX="$CXX" SANITIZE="${SANITIZE:-}" >/dev/null &&
+        $CXX tests/install/tiny.cpp $LDFLAGS $(PKG_CONFIG_PATH="$prefix/lib/pkgconfig" pkg-config --cflags --libs porter) \
+            -o "$prefix/tiny" && [ "$("$prefix/tiny")" = ok ]
 }
 
-# What including the installed porter.hpp costs (tests/install/header-cost.sh):
+# What including the copy installed in PREFIX costs (tests/install/header-cost.sh):
 # one check, whose line is the measurement.
-header_cost() {
-    local prefix; prefix=$(mktemp -d)
+header_cost() {  # prefix
     local log; log=$(mktemp)
-    if $MAKE --no-print-directory -s install PREFIX="$prefix" CXX="$CXX" SANITIZE="${SANITIZE:-}" >"$log" 2>&1 &&
-       bash tests/install/header-cost.sh "$CXX" \
-           $(PKG_CONFIG_PATH="$prefix/lib/pkgconfig" pkg-config --cflags porter) >"$log" 2>&1; then
+    if bash tests/install/header-cost.sh "$CXX" \
+           $(PKG_CONFIG_PATH="$1/lib/pkgconfig" pkg-config --cflags porter) >"$log" 2>&1; then
         pass "$(tail -n 1 "$log")"
     else
         fail "the cost of including porter.hpp"
         sed 's/^/     /' "$log"
     fi
-    rm -rf "$prefix" "$log"
+    rm -f "$log"
+}
+
+# One install, for both checks of the installed copy.
+run_install() {
+    local prefix; prefix=$(mktemp -d)
+    check "make install, then a program built with pkg-config against the installed copy" install_and_build "$prefix"
+    header_cost "$prefix"
+    rm -rf "$prefix"
 }
 
 # make coverage leaves out the install check (run_src without-install): it
@@ -158,9 +159,7 @@ header_cost() {
 run_src() {  # [without-install]
     run_doctest "src unit tests" "$BUILD/src/unit"
     run_doctest "src library tests" "$BUILD/src/library-tests"
-    [ "${1:-}" = without-install ] ||
-        check "make install, then a program built with pkg-config against the installed copy" install_and_build
-    [ "${1:-}" = without-install ] || header_cost
+    [ "${1:-}" = without-install ] || run_install
     PORTER_EXAMPLES="$BUILD/examples" PORTER_WORKERS="$BUILD/examples/workers" \
         run_doctest "integration tests: the examples, and workers behind nginx" "$BUILD/tests/integration-tests"
     run_doctest "black-box tests through the demo (src/, chapter $FINAL)" blackbox "$FINAL" "$BUILD/examples/demo"

@@ -5,22 +5,10 @@
 
 #include <string>
 
-#include "writer.hpp"
+#include "response_head.hpp"
 
 using namespace porter;
-
-namespace {
-
-constexpr std::string_view date = "Sun, 06 Nov 1994 08:49:37 GMT";
-
-std::string head_of(ResponseHead head) {
-    head.date = date;
-    std::string out;
-    append_head(out, head);
-    return out;
-}
-
-}  // namespace
+using namespace porter::test;
 
 TEST_CASE("a head: status line, Date, the body's type and length, and the empty line") {
     CHECK(head_of({.status = 200, .content_type = "text/plain", .length = 3}) ==

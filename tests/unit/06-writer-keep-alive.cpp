@@ -5,20 +5,10 @@
 
 #include <string>
 
-#include "writer.hpp"
+#include "response_head.hpp"
 
 using namespace porter;
-
-namespace {
-
-std::string head_of(ResponseHead head) {
-    head.date = "Sun, 06 Nov 1994 08:49:37 GMT";
-    std::string out;
-    append_head(out, head);
-    return out;
-}
-
-}  // namespace
+using namespace porter::test;
 
 TEST_CASE("a kept-alive HTTP/1.0 response says Connection: keep-alive; a 1.1 one says nothing") {
     CHECK(head_of({.status = 200, .version = Version::http_1_0, .length = 2}) ==

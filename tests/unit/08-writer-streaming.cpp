@@ -4,20 +4,10 @@
 
 #include <string>
 
-#include "writer.hpp"
+#include "response_head.hpp"
 
 using namespace porter;
-
-namespace {
-
-std::string head_of(ResponseHead head) {
-    head.date = "Sun, 06 Nov 1994 08:49:37 GMT";
-    std::string out;
-    append_head(out, head);
-    return out;
-}
-
-}  // namespace
+using namespace porter::test;
 
 TEST_CASE("a streamed body in HTTP/1.1 is chunked: Transfer-Encoding: chunked, no Content-Length") {
     CHECK(head_of({.status = 200, .content_type = "text/event-stream"}) ==
