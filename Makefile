@@ -77,7 +77,10 @@ STAGES := $(foreach d,$(STAGE_DIRS),$(call stage_number,$(d)))
 NEWEST := $(lastword $(STAGES))
 FINAL := 99
 stage_dir = $(filter chapters/$(1)-%,$(STAGE_DIRS))
-stage_objs = $(patsubst $(2)/%.cpp,$(BUILD)/ch$(1)/%.o,$(wildcard $(2)/*.cpp))
+# From chapter 05 on, a stage is layered as src/ is: core/ (no system calls)
+# and io/ beside its main.cpp; every file includes the others by bare name.
+stage_objs = $(patsubst $(2)/%.cpp,$(BUILD)/ch$(1)/%.o,$(wildcard $(2)/*.cpp $(2)/core/*.cpp $(2)/io/*.cpp))
+stage_includes = -I$(1) $(if $(wildcard $(1)/core),-I$(1)/core -I$(1)/io)
 # Black-box tests exist for chapters the book has not reached yet, so a reader
 # can test a server of their own for any chapter of the contents.
 CHAPTERS := 01 02 03 04 05 06 07 08 09 10 11 12 $(FINAL)
@@ -88,7 +91,15 @@ two_digits = $(if $(filter 1 2 3 4 5 6 7 8 9,$(1)),0$(1),$(1))
 tests_for = $(shell tests/for-chapter $(1) $(2))
 
 HARNESS_OBJS := $(BUILD)/tests/harness/harness.o $(BUILD)/tests/harness/main.o
-SRC_OBJS := $(patsubst src/%.cpp,$(BUILD)/src/%.o,$(wildcard src/*.cpp))
+SRC_OBJS := $(patsubst src/%.cpp,$(BUILD)/src/%.o,$(wildcard src/core/*.cpp src/io/*.cpp))
+# Code inside src/ includes by bare name; core/ sees only itself (the
+# compiler enforces that half of the layering), io/ sees both.
+SRC_INCLUDES := -Isrc -Isrc/core -Isrc/io
+# The API: what `make install` puts in include/porter/, and all an application
+# (and every example) compiles against; the rest of src/ is internal.
+PUBLIC_HEADERS := src/porter.hpp $(addprefix src/core/,connection_state.hpp handler.hpp options.hpp request.hpp status.hpp) \
+    $(addprefix src/io/,fd.hpp response.hpp server.hpp static_files.hpp)
+PUBLIC_INCLUDE := $(BUILD)/include
 LIBPORTER := $(BUILD)/libporter.a
 EXAMPLES := $(notdir $(wildcard examples/*))
 EXAMPLE_BINS := $(addprefix $(BUILD)/examples/,$(EXAMPLES))
@@ -132,7 +143,7 @@ $(BUILD)/ch$(1)/server: $(call stage_objs,$(1),$(2))
 
 $(BUILD)/ch$(1)/%.o: $(2)/%.cpp
 	@mkdir -p $$(@D)
-	$$(call quiet,CXX,$$<)$(CXX) $(CXXFLAGS) $(DEPFLAGS) -c $$< -o $$@
+	$$(call quiet,CXX,$$<)$(CXX) $(CXXFLAGS) $(DEPFLAGS) $(call stage_includes,$(2)) -c $$< -o $$@
 
 # Unit tests see the stage's headers and link with all of it but main().
 $(BUILD)/ch$(1)/unit: $(patsubst tests/unit/%.cpp,$(BUILD)/ch$(1)/unit-tests/%.o,$(call tests_for,unit,$(1))) \
@@ -141,7 +152,7 @@ $(BUILD)/ch$(1)/unit: $(patsubst tests/unit/%.cpp,$(BUILD)/ch$(1)/unit-tests/%.o
 
 $(BUILD)/ch$(1)/unit-tests/%.o: tests/unit/%.cpp | needs
 	@mkdir -p $$(@D)
-	$$(call quiet,CXX,$$< for ch$(1))$(CXX) $(TEST_CXXFLAGS) $(DEPFLAGS) -I$(2) -c $$< -o $$@
+	$$(call quiet,CXX,$$< for ch$(1))$(CXX) $(TEST_CXXFLAGS) $(DEPFLAGS) $(call stage_includes,$(2)) -c $$< -o $$@
 endef
 $(foreach d,$(STAGE_DIRS),$(eval $(call stage_rules,$(call stage_number,$(d)),$(d))))
 
@@ -185,9 +196,18 @@ $(foreach p,$(NAIVE_DIFFS),$(eval $(call patched_stage_rules,$(BUILD)/naive/$(ba
 
 # --- src/: the library and its examples ---------------------------------------
 
-$(BUILD)/src/%.o: src/%.cpp
+$(BUILD)/src/core/%.o: src/core/%.cpp
 	@mkdir -p $(@D)
-	$(call quiet,CXX,$<)$(CXX) $(CXXFLAGS) $(DEPFLAGS) -c $< -o $@
+	$(call quiet,CXX,$<)$(CXX) $(CXXFLAGS) $(DEPFLAGS) -Isrc/core -c $< -o $@
+
+$(BUILD)/src/io/%.o: src/io/%.cpp
+	@mkdir -p $(@D)
+	$(call quiet,CXX,$<)$(CXX) $(CXXFLAGS) $(DEPFLAGS) -Isrc/core -Isrc/io -c $< -o $@
+
+# The public headers, as an installed copy lays them out: include/porter/.
+$(PUBLIC_INCLUDE)/porter/.stamp: $(PUBLIC_HEADERS)
+	@mkdir -p $(@D)
+	$(call quiet,STAGE,$(@D))cp $^ $(@D)/ && touch $@
 
 $(LIBPORTER): $(SRC_OBJS)
 	$(call quiet,AR,$@)ar rcs $@ $^
@@ -197,9 +217,9 @@ define example_rules
 $(BUILD)/examples/$(1): $(patsubst examples/$(1)/%.cpp,$(BUILD)/examples/$(1).o/%.o,$(wildcard examples/$(1)/*.cpp)) $(LIBPORTER)
 	$$(call quiet,LINK,$$@)$(CXX) $(LDFLAGS) $$^ -pthread -o $$@
 
-$(BUILD)/examples/$(1).o/%.o: examples/$(1)/%.cpp
+$(BUILD)/examples/$(1).o/%.o: examples/$(1)/%.cpp $(PUBLIC_INCLUDE)/porter/.stamp
 	@mkdir -p $$(@D)
-	$$(call quiet,CXX,$$<)$(CXX) $(CXXFLAGS) $(DEPFLAGS) -Isrc -c $$< -o $$@
+	$$(call quiet,CXX,$$<)$(CXX) $(CXXFLAGS) $(DEPFLAGS) -I$(PUBLIC_INCLUDE) -c $$< -o $$@
 endef
 $(foreach e,$(EXAMPLES),$(eval $(call example_rules,$(e))))
 
@@ -209,7 +229,7 @@ $(BUILD)/src/unit: $(patsubst tests/unit/%.cpp,$(BUILD)/src/unit-tests/%.o,$(cal
 
 $(BUILD)/src/unit-tests/%.o: tests/unit/%.cpp | needs
 	@mkdir -p $(@D)
-	$(call quiet,CXX,$< for src)$(CXX) $(TEST_CXXFLAGS) $(DEPFLAGS) -Isrc -c $< -o $@
+	$(call quiet,CXX,$< for src)$(CXX) $(TEST_CXXFLAGS) $(DEPFLAGS) $(SRC_INCLUDES) -c $< -o $@
 
 # The library's API, driven in-process: tests/library/*.cpp.
 $(BUILD)/src/library-tests: $(patsubst tests/%.cpp,$(BUILD)/tests/%.o,$(wildcard tests/library/*.cpp)) \
@@ -218,7 +238,7 @@ $(BUILD)/src/library-tests: $(patsubst tests/%.cpp,$(BUILD)/tests/%.o,$(wildcard
 
 $(BUILD)/tests/library/%.o: tests/library/%.cpp | needs
 	@mkdir -p $(@D)
-	$(call quiet,CXX,$<)$(CXX) $(TEST_CXXFLAGS) $(DEPFLAGS) -Isrc -Itests/harness -c $< -o $@
+	$(call quiet,CXX,$<)$(CXX) $(TEST_CXXFLAGS) $(DEPFLAGS) $(SRC_INCLUDES) -Itests/harness -c $< -o $@
 
 # Whole programs together: the examples, and the workers behind a real nginx.
 $(BUILD)/tests/integration-tests: $(patsubst tests/%.cpp,$(BUILD)/tests/%.o,$(wildcard tests/integration/*.cpp)) $(HARNESS_OBJS)
@@ -351,15 +371,16 @@ solution-diff:
 
 # make install PREFIX=dir: the headers, libporter.a and porter.pc, for
 #   c++ app.cpp $$(pkg-config --cflags --libs porter)
-# (or skip all this: copy src/ into your project and compile it with your code).
+# The headers are the API alone (PUBLIC_HEADERS), under include/porter/, so a
+# program writes #include <porter/porter.hpp>.
 PREFIX ?= /usr/local
 install: $(LIBPORTER)
 	install -d $(DESTDIR)$(PREFIX)/include/porter $(DESTDIR)$(PREFIX)/lib/pkgconfig
-	install -m 644 src/*.hpp $(DESTDIR)$(PREFIX)/include/porter/
+	install -m 644 $(PUBLIC_HEADERS) $(DESTDIR)$(PREFIX)/include/porter/
 	install -m 644 $(LIBPORTER) $(DESTDIR)$(PREFIX)/lib/libporter.a
 	printf '%s\n' 'prefix=$(PREFIX)' 'includedir=$${prefix}/include' 'libdir=$${prefix}/lib' '' \
 	    'Name: porter' 'Description: a small HTTP/1.1 server to import' 'Version: 0.1.0' \
-	    'Cflags: -std=c++20 -I$${includedir}/porter' 'Libs: -L$${libdir} -lporter -pthread' \
+	    'Cflags: -std=c++20 -I$${includedir}' 'Libs: -L$${libdir} -lporter -pthread' \
 	    > $(DESTDIR)$(PREFIX)/lib/pkgconfig/porter.pc
 
 clean:

@@ -1,6 +1,6 @@
 // Porter: a small HTTP/1.1 server to import. The one header an application includes.
 //
-//   #include "porter.hpp"
+//   #include <porter/porter.hpp>
 //
 //   int main() {
 //       porter::Server server({.listen = {.port = 8080}});
@@ -10,13 +10,14 @@
 //       server.run();
 //   }
 //
-// server.hpp has the Server and its options; request.hpp and response.hpp
-// what a handler gets; router.hpp the route patterns; static_files.hpp the
-// ready-made handler for a directory of files.
+// server.hpp has the Server and its options (options.hpp); request.hpp and
+// response.hpp what a handler gets; static_files.hpp the ready-made handler
+// for a directory of files. These, and the few small headers they include,
+// are the API: `make install` puts them in include/porter/. The rest of src/
+// (core/, the protocol; io/, the sockets and the loop) is internal.
 #pragma once
 
 #include "request.hpp"
 #include "response.hpp"
-#include "router.hpp"
 #include "server.hpp"
 #include "static_files.hpp"

@@ -115,8 +115,16 @@ run_naive() {  # chapter
     done
 }
 
+# From chapter 05 on, a stage keeps its core apart (core/, io/): the core
+# makes no system calls and reads no clock (tests/layers/check.sh).
+layers() {  # directory
+    check "$1/core: standard and core headers only, no clock: the core makes no system calls" \
+        bash tests/layers/check.sh "$1"
+}
+
 run_stage() {  # chapter
     local n=$1
+    ((10#$n >= 5)) && layers "$(ls -d chapters/"$n"-*)"
     [ -x "$BUILD/ch$n/unit" ] && run_doctest "ch$n unit tests" "$BUILD/ch$n/unit"
     run_doctest "ch$n black-box tests" blackbox "$n" "$BUILD/ch$n/server"
     run_exercises "$n"
@@ -157,6 +165,7 @@ run_install() {
 # make coverage leaves out the install check (run_src without-install): it
 # checks the packaging, and would build a copy of the library of its own.
 run_src() {  # [without-install]
+    layers src
     run_doctest "src unit tests" "$BUILD/src/unit"
     run_doctest "src library tests" "$BUILD/src/library-tests"
     [ "${1:-}" = without-install ] || run_install

@@ -19,7 +19,7 @@
 #include <string>
 #include <thread>
 
-#include "porter.hpp"
+#include <porter/porter.hpp>
 
 namespace {
 

@@ -30,7 +30,7 @@
 #include <string>
 #include <system_error>
 
-#include "porter.hpp"
+#include <porter/porter.hpp>
 
 namespace {
 

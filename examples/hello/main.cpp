@@ -7,7 +7,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "porter.hpp"
+#include <porter/porter.hpp>
 
 int main(int argc, char** argv) {
     auto port = static_cast<std::uint16_t>(argc > 1 ? std::atoi(argv[1]) : 8080);

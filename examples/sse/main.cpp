@@ -28,7 +28,7 @@
 #include <thread>
 #include <vector>
 
-#include "porter.hpp"
+#include <porter/porter.hpp>
 
 namespace {
 

@@ -44,7 +44,7 @@
 #include <system_error>
 #include <thread>
 
-#include "porter.hpp"
+#include <porter/porter.hpp>
 
 namespace {
 

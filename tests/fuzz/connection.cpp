@@ -43,6 +43,9 @@
 
 #include "check.hpp"
 #include "connection.hpp"
+#include "fd.hpp"
+#include "response.hpp"
+#include "response_for.hpp"
 #include "script.hpp"
 
 namespace {
@@ -220,8 +223,12 @@ public:
         bodies_wanted_ += wanted;
         return wanted;
     }
-    void dispatch(Connection&, Request& request, Response& response) override;
+    void dispatch(Connection&, Request& request, const std::shared_ptr<Exchange>& exchange) override;
     void wake(Connection& connection) override { check(!connection.is_closed(), "nothing is written once the connection is closed"); }
+    void release_file(std::uint64_t) override {
+        ++files_released_;
+        check(files_released_ <= files_handed_, "a file segment goes back to the I/O layer once, not twice");
+    }
     void finished(Connection&, const Request& request, int status, std::uint64_t body_bytes, Duration) override;
 
 private:
@@ -249,6 +256,8 @@ private:
     std::deque<Deferred> deferred_;
     ResponseReader reader_;
     std::size_t bodies_wanted_ = 0;     // wants_body() said yes: each gets a 100 Continue
+    std::size_t files_handed_ = 0;      // Response::file calls that reached the connection
+    std::size_t files_released_ = 0;    // release_file calls
     bool peer_fin_ = false;             // receive_end() was called
     bool our_fin_ = false;              // write_shut_down() was called
     bool answer_at_once_ = false;       // the end: new requests are answered in dispatch
@@ -270,6 +279,8 @@ void Harness::run() {
     }
     check_liveness();
     check_verdicts();
+    if (connection_->is_closed())
+        check(files_released_ == files_handed_, "every file segment has gone back to the I/O layer once closed");
 }
 
 // PORTER_FUZZ_TRACE=1 in the environment: a line per step, to read a reproducer by.
@@ -319,7 +330,7 @@ void Harness::read(std::size_t most) {
             reader_.take(due.substr(0, taken));
             connection_->sent(taken);
             most -= taken;
-        } else if (FileBody* file = connection_->output_file()) {
+        } else if (const FileSegment* file = connection_->output_file()) {
             std::size_t taken = static_cast<std::size_t>(std::min<std::uint64_t>(most, file->length));
             reader_.take(std::string(taken, 'F'));
             connection_->sent_file(taken);
@@ -340,7 +351,8 @@ void Harness::wait(Duration duration) {
     if (deadline && *deadline <= clock_.now) connection_->expire();
 }
 
-void Harness::dispatch(Connection&, Request& request, Response& response) {
+void Harness::dispatch(Connection&, Request& request, const std::shared_ptr<Exchange>& exchange) {
+    Response response = response_for(exchange);
     check(std::find(verdicts_.begin(), verdicts_.end(), Verdict::none) == verdicts_.end(),
           "one request at a time: none is dispatched while another awaits its verdict");
     check(verdicts_.size() < options_.max_requests, "at most max_requests requests per connection");
@@ -405,7 +417,10 @@ void Harness::reply(Request& request, Response response, ReplyChoice choice) {
         response.stream(status, "text/plain");
         deferred_.push_back({response.defer(), &request, true});
         break;
-    case ReplyKind::file: response.file(status, FileBody{Fd(), 0, choice.size}, "application/octet-stream"); break;
+    case ReplyKind::file:
+        files_handed_ += !response.is_finished() && !response.client_gone();  // the connection will take it
+        response.file(status, FileBody{Fd(), 0, choice.size}, "application/octet-stream");
+        break;
     case ReplyKind::field_then_text:
         response.set_field("X-Fuzz", "1");
         response.text(status, body);

@@ -18,8 +18,8 @@ FUZZ_TARGETS ?= parser chunked connection
 FUZZ_CXX := clang++
 FUZZ_DIR := $(BUILD)/fuzz
 FUZZ_CXXFLAGS := -std=c++20 -Wall -Wextra -Werror -O1 -g -fno-omit-frame-pointer \
-                 -fsanitize=address,undefined -fno-sanitize-recover=all -Isrc -Itests/fuzz
-FUZZ_SRC_OBJS := $(patsubst src/%.cpp,$(FUZZ_DIR)/src/%.o,$(wildcard src/*.cpp))
+                 -fsanitize=address,undefined -fno-sanitize-recover=all $(SRC_INCLUDES) -Itests/fuzz
+FUZZ_SRC_OBJS := $(patsubst src/%.cpp,$(FUZZ_DIR)/src/%.o,$(wildcard src/core/*.cpp src/io/*.cpp))
 FUZZ_TOOLCHAIN := $(FUZZ_DIR)/toolchain.ok
 # Inputs past these sizes say nothing new: a head is capped at 16 KiB, and a
 # connection's script needs room for several requests and their steps.
@@ -52,7 +52,7 @@ fuzz-seeds: $(FUZZ_DIR)/seeds
 
 $(FUZZ_DIR)/seeds: tests/fuzz/seeds.cpp | $(FUZZ_TOOLCHAIN)
 	@mkdir -p $(@D)
-	$(FUZZ_CXX) -std=c++20 -Wall -Wextra -Werror -O1 -Isrc -Itests/fuzz $(DEPFLAGS) $< -o $@
+	$(FUZZ_CXX) -std=c++20 -Wall -Wextra -Werror -O1 $(SRC_INCLUDES) -Itests/fuzz $(DEPFLAGS) $< -o $@
 
 # clang++ and libFuzzer, which Debian 12 ships apart: clang-14's runtime
 # libraries (libclang_rt.fuzzer among them) are in libclang-rt-14-dev, which

@@ -9,12 +9,15 @@
 # ceiling when the headers get lighter, never raise it. Time is printed, not
 # checked (a test never asserts a time: make bench measures). The goal is a
 # ratio under 1.5 (issue 10); the ceiling is what the headers reach today.
+# What is left above <string> and <functional> is mostly <chrono> (durations
+# in the options, the request's time) and <memory> (the handles): the API
+# speaks the standard's types on purpose.
 set -u -o pipefail
-ceiling=2.0
+ceiling=1.65
 cxx=$1; shift
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
-printf '#include <porter.hpp>\n' > "$dir/porter.cpp"
+printf '#include <porter/porter.hpp>\n' > "$dir/porter.cpp"
 printf '#include <string>\n#include <functional>\n' > "$dir/baseline.cpp"
 
 lines() {  # file, flags: non-blank lines after preprocessing, without line markers

@@ -1,7 +1,7 @@
 // The smallest program built against an installed Porter, through pkg-config:
 //   c++ tiny.cpp $(pkg-config --cflags --libs porter)
 // It serves one request to itself and prints "ok" if the answer is right.
-#include <porter.hpp>
+#include <porter/porter.hpp>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>

@@ -29,3 +29,42 @@ TEST_CASE("static_files on a route without *path says so (500), rather than serv
     CHECK(answer->status == 500);
     CHECK(answer->body == "static_files needs a route ending in *path\n");
 }
+
+namespace {
+
+// How many descriptors this process holds: a file the server forgot to close
+// would show here, one per request.
+std::size_t open_descriptors() {
+    auto entries = std::filesystem::directory_iterator("/proc/self/fd");
+    return static_cast<std::size_t>(std::distance(begin(entries), end(entries)));
+}
+
+}  // namespace
+
+TEST_CASE("every file static_files opens is closed: sent whole, sent to HEAD (no body), or answered 304") {
+    TempDir root;
+    std::ofstream(root.path() / "hello.txt") << "hello\n";
+    Server server({.listen = {.port = 0}});
+    server.route("GET", "/files/*path", static_files(root.path()));
+    std::optional<test::Response> first = ask(server, "GET", "/files/hello.txt");  // warms up: the client's socket, once
+    REQUIRE(first);
+    REQUIRE(first->status == 200);
+    auto all_closed = [&] { return server.stats().open == 0; };
+    REQUIRE(serve_until(server, all_closed));  // the client has gone: its socket is closed
+    std::size_t before = open_descriptors();
+    for (int i = 0; i < 5; ++i) {
+        for (std::string_view method : {"GET", "HEAD"}) {
+            std::optional<test::Response> answer = ask(server, method, "/files/hello.txt");
+            REQUIRE(answer);
+            CHECK(answer->status == 200);
+        }
+        Peer peer = Peer::tcp(server.port());
+        REQUIRE(peer.send("GET /files/hello.txt HTTP/1.1\r\nHost: porter.test\r\nIf-None-Match: " +
+                          std::string(*first->field("ETag")) + "\r\nConnection: close\r\n\r\n"));
+        std::optional<test::Response> unchanged = peer.await_response(server, false);
+        REQUIRE(unchanged);
+        CHECK(unchanged->status == 304);
+    }
+    REQUIRE(serve_until(server, all_closed));
+    CHECK(open_descriptors() == before);
+}

@@ -23,7 +23,14 @@
 #include <system_error>
 #include <vector>
 
+#include "mime.hpp"
 #include "static_files.hpp"
+#include "uri.hpp"
+// From chapter 05 on, opening beneath the root is internal, in a header of its
+// own; before, static_files.hpp declares it.
+#if __has_include("open_beneath.hpp")
+#include "open_beneath.hpp"
+#endif
 
 using namespace porter;
 

@@ -10,6 +10,9 @@
 #include <vector>
 
 #include "connection.hpp"
+#include "fd.hpp"
+#include "response.hpp"
+#include "response_for.hpp"
 
 namespace porter::test {
 
@@ -24,6 +27,7 @@ struct Driver : Dispatcher {
     std::vector<std::string> handled;  // "METHOD TARGET body-size", in dispatch order
     std::vector<int> statuses;         // of every finished response
     bool wrote_fin = false;            // the connection asked for shutdown(SHUT_WR)
+    std::vector<std::uint64_t> released;  // file segments handed back, in order
 
     explicit Driver(ConnectionOptions chosen = {}) : options(chosen) {
         connection = std::make_unique<Connection>(7, options, clock, *this);
@@ -49,7 +53,7 @@ struct Driver : Dispatcher {
             if (!due.empty()) {
                 out += due;
                 connection->sent(due.size());
-            } else if (FileBody* file = connection->output_file()) {
+            } else if (const FileSegment* file = connection->output_file()) {
                 out += "<file " + std::to_string(file->length) + ">";
                 connection->sent_file(file->length);
             } else {
@@ -72,12 +76,18 @@ struct Driver : Dispatcher {
     }
 
     bool wants_body(Connection&, Request& head) override { return body_wanted(head); }
-    void dispatch(Connection&, Request& request, Response& response) override {
+    void dispatch(Connection&, Request& request, const std::shared_ptr<Exchange>& exchange) override {
         handled.push_back(std::string(request.method) + " " + std::string(request.target) + " " +
                           std::to_string(request.body.size()));
+        Response response = response_for(exchange);
         handler(request, response);
     }
     void wake(Connection&) override {}
+    // As the server does: a segment's number is its descriptor's.
+    void release_file(std::uint64_t file) override {
+        released.push_back(file);
+        Fd(static_cast<int>(file)).reset();
+    }
     void finished(Connection&, const Request&, int status, std::uint64_t, Duration) override {
         statuses.push_back(status);
     }

@@ -10,17 +10,14 @@
 // and another method (§15.5.6). HEAD is answered by GET's handler (§9.3.2).
 #pragma once
 
-#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "handler.hpp"
 #include "request.hpp"
-#include "response.hpp"
 
 namespace porter {
-
-using Handler = std::function<void(Request&, Response&)>;
 
 class Router {
 public:

@@ -1,9 +1,9 @@
 // Request: what the parser and the connection hand a handler.
 //
-// Layer: core. The method, target and fields are views into the head's bytes,
-// which the connection keeps until the response is finished or the client
-// goes (on_close) — whichever comes first. A handler that answers later must
-// copy what it needs before it returns. The body, once decoded (chunked or
+// Layer: core, and part of the API. The method, target and fields are views
+// into the head's bytes, which the connection keeps until the response is
+// finished or the client goes (on_close) — whichever comes first. A handler
+// that answers later must copy what it needs before it returns. The body, once decoded (chunked or
 // not), and the route parameters are owned here.
 #pragma once
 

@@ -17,6 +17,8 @@
 #include <cstring>
 #include <system_error>
 
+#include "server.hpp"  // systemd_listen_fd, declared with the options it serves
+
 namespace porter {
 
 namespace {

@@ -1,10 +1,12 @@
 // Response: the handler's side of one request, and how it reaches the wire.
 //
-// Layer: core. A Response is a cheap handle: copies refer to the same answer,
-// so a handler can keep one (defer()) and finish it later, after it returned.
-// Every method is for the loop thread only; from another thread, go through
-// Server::post(). Nothing here writes to a socket: the connection turns what
-// the handler says into bytes (connection.cpp), and the I/O layer sends them.
+// Layer: I/O, and part of the API. A Response is a cheap handle: copies refer
+// to the same answer, so a handler can keep one (defer()) and finish it later,
+// after it returned. Every method is for the loop thread only; from another
+// thread, go through Server::post(). Nothing here writes to a socket: each
+// call goes to the connection, which turns what the handler says into bytes
+// (connection.cpp), and the server sends them. It is on this side of the
+// line only because file() takes an open file, which the core may not hold.
 //
 // A response is one of: complete (text, send, file, empty), or streamed
 // (stream, then write as often as needed, then end). The first of these calls
@@ -16,39 +18,24 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <utility>
-#include <vector>
 
 #include "fd.hpp"
-#include "writer.hpp"  // reason_phrase, part of the API
+#include "handler.hpp"
+#include "status.hpp"  // reason_phrase, for answers in the server's words
 
 namespace porter {
 
-class Connection;
+struct Exchange;  // exchange.hpp: internal
 
 // A body that is a file: sent with sendfile(2), never read into memory.
 struct FileBody {
-    Fd file;                     // open for reading
+    Fd file;                     // open for reading; the server closes it when done
     std::uint64_t offset = 0;    // first byte to send
     std::uint64_t length = 0;    // how many
 };
 
-// The shared state behind Response handles. Internal: the connection owns the
-// exchange it is serving; handles reach it through `connection`, which the
-// connection clears when it closes, so a late call on a kept handle is a no-op.
-struct Exchange {
-    Connection* connection = nullptr;  // null once the client has gone
-    bool deferred = false;             // the handler kept the response past its return
-    bool decided = false;              // a status has been given
-    bool finished = false;             // the whole response has been handed over
-    std::vector<std::pair<std::string, std::string>> fields;  // set_field() before the status
-    std::function<void()> on_drain;    // output fell below the low-water mark
-    std::function<void()> on_close;    // the client went away before `finished`
-};
-
 class Response {
 public:
-    explicit Response(std::shared_ptr<Exchange> exchange) : exchange_(std::move(exchange)) {}
 
     // A field to send with the response, such as Cache-Control; call before
     // the status is given. Date, Content-Length, Transfer-Encoding and
@@ -87,10 +74,15 @@ public:
     // on_close runs once when that happens before the response is finished.
     bool client_gone() const;
     // Whether the whole response has been handed over (it may not all be sent yet).
-    bool is_finished() const { return exchange_->finished; }
+    bool is_finished() const;
     void on_close(std::function<void()> callback);
 
 private:
+    // Only the server makes Responses, one per request it dispatches; the
+    // function that does (response_for.hpp) is not part of the API.
+    explicit Response(std::shared_ptr<Exchange> exchange);
+    friend Response response_for(std::shared_ptr<Exchange> exchange);
+
     std::shared_ptr<Exchange> exchange_;
 };
 

@@ -27,13 +27,14 @@
 #include <string_view>
 
 #include "chunked.hpp"
+#include "connection_state.hpp"
+#include "exchange.hpp"
+#include "options.hpp"
 #include "parser.hpp"
 #include "request.hpp"
-#include "response.hpp"
 
 namespace porter {
 
-using Duration = std::chrono::milliseconds;
 using TimePoint = std::chrono::steady_clock::time_point;
 
 // The time as the I/O layer last read it. The core reads only this, never a
@@ -44,21 +45,19 @@ struct Clock {
     std::string date = "Thu, 01 Jan 1970 00:00:00 GMT";  // `wall` to the second, for the Date field
 };
 
-// What a connection allows, and how long it waits. Every limit names its answer.
-struct ConnectionOptions {
-    Limits head = {};                             // request line (414), head (431), fields (431)
-    std::uint64_t max_body_bytes = 1 << 20;       // larger: 413, before any of it is read
-    std::size_t max_requests = 1000;              // per connection; the last says Connection: close
-    Duration header_timeout = std::chrono::seconds(10);  // first byte to end of head: else 408
-    Duration body_timeout = std::chrono::seconds(10);    // between pieces of a body: else 408
-    Duration idle_timeout = std::chrono::seconds(30);    // kept alive, waiting for a request: close
-    Duration write_timeout = std::chrono::seconds(30);   // output waiting with no progress: abort
-    Duration linger_timeout = std::chrono::seconds(1);   // after our last response, for the peer's FIN
-    std::size_t high_water = 1 << 20;             // output bytes: stop reading, streams congested
-    std::size_t low_water = 256 << 10;            // below this again: resume, on_drain
+// A body that is a file, as the core sees it: which bytes of which file to
+// send. `file` is the I/O layer's name for a file it holds open (its
+// descriptor's number); the core never opens, reads or closes it, only counts
+// the bytes sent, and hands every segment back, once, through
+// Dispatcher::release_file: sent, not needed (HEAD, 304, empty) or cut short.
+struct FileSegment {
+    std::uint64_t file = 0;
+    std::uint64_t offset = 0;  // first byte to send
+    std::uint64_t length = 0;  // how many
 };
 
-// The one interface between the core and the application: the server's router.
+// The one interface between the core and the I/O layer: the server's router,
+// its sockets' wake-ups and its files.
 class Dispatcher {
 public:
     virtual ~Dispatcher() = default;
@@ -67,42 +66,19 @@ public:
     // request is dispatched without it (for a 404 or 405) and the connection
     // closes after the answer.
     virtual bool wants_body(Connection& connection, Request& head) = 0;
-    // Runs the application for a complete request.
-    virtual void dispatch(Connection& connection, Request& request, Response& response) = 0;
+    // Runs the application for a complete request, which answers through the
+    // exchange (a Response made from it).
+    virtual void dispatch(Connection& connection, Request& request, const std::shared_ptr<Exchange>& exchange) = 0;
     // Output may have appeared outside a call from the I/O layer (a deferred
     // or streamed response): the I/O layer should flush this connection.
     virtual void wake(Connection& connection) = 0;
+    // The core is done with a file segment's file: close it.
+    virtual void release_file(std::uint64_t file) = 0;
     // A response has been handed over in full (for the access log).
     // `request` may be half-parsed, or empty, for an error answer.
     virtual void finished(Connection& connection, const Request& request, int status,
                           std::uint64_t body_bytes, Duration duration) = 0;
 };
-
-enum class ConnectionState {
-    idle,          // no request yet: new, or kept alive. Left by a request's first byte
-    reading_head,  // part of a head has arrived. Left when it parses or fails
-    reading_body,  // head accepted, body arriving. Left when the body is complete or fails
-    handling,      // the application has the request and has not finished answering
-    draining,      // last response sent and FIN sent: discarding input until the peer's FIN
-    closed,        // finished: the I/O layer closes the socket
-};
-
-// Why a connection ended: the counters and the connection snapshot report it.
-enum class CloseReason {
-    none,         // still open
-    done,         // we closed by design: Connection: close, HTTP/1.0, the request cap
-    peer_closed,  // the client closed first
-    timeout,      // a deadline passed
-    parse_error,  // an invalid request: 400, 501, 505
-    limit,        // a limit was exceeded: 413, 414, 431
-    shutdown,     // the server is stopping
-    io_error,     // a reset or another socket error
-};
-// How many reasons there are, for tables indexed by them: io_error stays last.
-inline constexpr std::size_t close_reason_count = static_cast<std::size_t>(CloseReason::io_error) + 1;
-
-std::string_view to_string(ConnectionState state);
-std::string_view to_string(CloseReason reason);
 
 class Connection {
 public:
@@ -120,7 +96,7 @@ public:
     // --- output: bytes first; when they are all sent, perhaps a file segment.
     std::string_view output() const;
     void sent(std::size_t bytes);
-    FileBody* output_file();  // non-null while a file's bytes are due (and output() is empty)
+    const FileSegment* output_file() const;  // non-null while a file's bytes are due (and output() is empty)
     bool file_follows() const { return file_.has_value(); }  // a file's bytes come after output()
     void sent_file(std::uint64_t bytes);
     // The last response is all sent: the I/O layer should shutdown(SHUT_WR),
@@ -143,7 +119,7 @@ public:
 
     // --- called by Response (loop thread)
     bool respond(int status, std::string body, std::string_view content_type);
-    bool respond_file(int status, FileBody body, std::string_view content_type);
+    bool respond_file(int status, FileSegment body, std::string_view content_type);
     bool stream_start(int status, std::string_view content_type);
     bool stream_write(std::string_view bytes);
     bool stream_end();
@@ -173,6 +149,7 @@ private:
     bool output_pending() const { return sent_ < output_.size() || file_.has_value(); }
     void compact_input();
     void release_buffers();
+    void drop_file();
 
     const std::uint64_t id_;
     const ConnectionOptions& options_;
@@ -211,7 +188,7 @@ private:
     // Output: `output_[sent_, size)` is due, then `file_`.
     std::string output_;
     std::size_t sent_ = 0;
-    std::optional<FileBody> file_;
+    std::optional<FileSegment> file_;
 
     // Deadlines are computed from these.
     TimePoint state_since_;                     // when the current state began

@@ -1,6 +1,6 @@
 // Response: the handler's side of one request, and how it reaches the wire.
 //
-// Layer: core. Each call forwards to the connection serving the exchange, if
+// Layer: I/O. Each call forwards to the connection serving the exchange, if
 // it is still there; after the client has gone or the response is finished,
 // calls do nothing and report false.
 #include "response.hpp"
@@ -8,8 +8,10 @@
 #include <algorithm>
 
 #include "connection.hpp"
+#include "exchange.hpp"
 #include "parser.hpp"
 #include "request.hpp"
+#include "response_for.hpp"
 
 namespace porter {
 
@@ -32,6 +34,10 @@ bool is_safe_value(std::string_view text) {
 
 }  // namespace
 
+Response::Response(std::shared_ptr<Exchange> exchange) : exchange_(std::move(exchange)) {}
+
+Response response_for(std::shared_ptr<Exchange> exchange) { return Response(std::move(exchange)); }
+
 bool Response::set_field(std::string_view name, std::string_view value) {
     if (exchange_->decided || !is_token(name) || !is_safe_value(value)) return false;
     // Content-Type goes with the body (send, file, stream); a second one here
@@ -53,10 +59,14 @@ bool Response::send(int status, std::string body, std::string_view content_type)
     return connection && is_safe_value(content_type) && connection->respond(status, std::move(body), content_type);
 }
 
+// The core holds no descriptors: the file goes to it as a segment named by
+// the descriptor's number, and the server closes it when the connection
+// hands the segment back (Server's release_file).
 bool Response::file(int status, FileBody body, std::string_view content_type) {
     Connection* connection = exchange_->connection;
-    return connection && is_safe_value(content_type) &&
-           connection->respond_file(status, std::move(body), content_type);
+    if (!connection || !is_safe_value(content_type)) return false;  // body.file closes here
+    FileSegment segment{.file = static_cast<std::uint64_t>(body.file.release()), .offset = body.offset, .length = body.length};
+    return connection->respond_file(status, segment, content_type);
 }
 
 bool Response::empty(int status) { return send(status, "", ""); }
@@ -94,6 +104,8 @@ Response Response::defer() {
     exchange_->deferred = true;
     return *this;
 }
+
+bool Response::is_finished() const { return exchange_->finished; }
 
 bool Response::client_gone() const { return !exchange_->connection && !exchange_->finished; }
 

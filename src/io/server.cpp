@@ -6,14 +6,25 @@
 #include "server.hpp"
 
 #include <signal.h>
+#include <sys/epoll.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <deque>
 #include <exception>
+#include <set>
+#include <unordered_map>
 
+#include "connection.hpp"
 #include "date.hpp"
+#include "event_loop.hpp"
+#include "fd.hpp"
+#include "response.hpp"
+#include "response_for.hpp"
+#include "router.hpp"
+#include "socket.hpp"
 #include "writer.hpp"
 
 namespace porter {
@@ -45,24 +56,92 @@ Duration until(TimePoint when, TimePoint now) {
 
 }  // namespace
 
-Server::Server(ServerOptions options)
+// The server's insides: the I/O layer around the connections' core. It is
+// the core's Dispatcher: the connections call it to run handlers, to be
+// flushed, to close files and to log.
+struct Server::Impl final : Dispatcher {
+    // A connection and its socket: the I/O layer's half of it.
+    struct Link {
+        std::uint64_t id = 0;
+        Fd socket{};
+        std::string peer{};
+        TimePoint opened{};
+        std::unique_ptr<Connection> connection{};
+        std::uint32_t events = 0;                 // what epoll watches for now
+        std::optional<TimePoint> deadline{};      // as filed in `deadlines_`
+        bool in_flight_at_shutdown = false;
+        bool woken = false;                       // queued in `woken_`
+        bool closed = false;                      // in `closed_`, waiting for the turn to end
+    };
+
+    explicit Impl(ServerOptions options);
+
+    std::uint16_t port() const;
+    void run();
+    void poll(Duration timeout);
+    std::optional<Duration> next_timeout() const;
+    void shutdown(Duration grace);
+    Stats stats() const;
+    std::vector<ConnectionInfo> connections() const;
+
+    // Dispatcher: the core calls these.
+    bool wants_body(Connection& connection, Request& head) override;
+    void dispatch(Connection& connection, Request& request, const std::shared_ptr<Exchange>& exchange) override;
+    void wake(Connection& connection) override;
+    void release_file(std::uint64_t file) override;
+    void finished(Connection& connection, const Request& request, int status, std::uint64_t bytes,
+                  Duration duration) override;
+
+    void handle_event(std::uint64_t tag, std::uint32_t events);
+    void accept_clients();
+    void pause_accepting(std::optional<TimePoint> until);
+    void resume_accepting();
+    void on_readable(Link& link, std::uint32_t events);
+    void flush(Link& link);
+    void settle(Link& link);
+    void close_link(Link& link);
+    void fire_deadlines();
+    void update_clock();
+    void finish_shutdown_if_done();
+
+    ServerOptions options_;
+    Clock clock_;
+    std::chrono::system_clock::time_point date_second_{};  // the second clock_.date shows
+    EventLoop loop_;
+    Fd listener_;
+    Router router_;
+
+    std::unordered_map<std::uint64_t, std::unique_ptr<Link>> links_;
+    std::set<std::pair<TimePoint, std::uint64_t>> deadlines_;  // (when, link id), soonest first
+    std::vector<std::uint64_t> woken_;        // links with output from outside a read
+    std::vector<std::unique_ptr<Link>> closed_;  // closed this turn, destroyed at its end
+    // Every epoll event carries a tag saying what it is for: the loop's
+    // wakeup, the listener, or a link, whose tag is its id.
+    static constexpr std::uint64_t listener_tag = EventLoop::wakeup_tag + 1;
+    static constexpr std::uint64_t first_link_id = listener_tag + 1;
+    std::uint64_t next_id_ = first_link_id;
+
+    bool accepting_ = false;                  // the listener is in epoll
+    std::optional<TimePoint> accept_resume_;  // paused for lack of descriptors until then
+    std::optional<TimePoint> shutdown_deadline_;
+    bool stopped_ = false;
+    bool in_turn_ = false;                    // inside poll(): woken links are flushed before it returns
+    ShutdownReport report_;
+    Stats stats_;
+    std::deque<ConnectionInfo> recently_closed_;
+    std::vector<char> read_buffer_;           // one for all connections: reads are copied out at once
+};
+
+Server::Impl::Impl(ServerOptions options)
     : options_(std::move(options)), listener_(open_listener(options_.listen)), read_buffer_(64 * 1024) {
     ignore_sigpipe_by_default();
     update_clock();
     resume_accepting();
 }
 
-Server::~Server() = default;
+std::uint16_t Server::Impl::port() const { return listener_.is_open() ? local_port(listener_) : 0; }
 
-void Server::route(std::string_view method, std::string_view pattern, Handler handler) {
-    router_.add(method, pattern, std::move(handler));
-}
-
-std::uint16_t Server::port() const { return listener_.is_open() ? local_port(listener_) : 0; }
-
-void Server::post(std::function<void()> task) { loop_.post(std::move(task)); }
-
-void Server::run() {
+void Server::Impl::run() {
     while (!stopped_) poll(Duration(-1));
 }
 
@@ -76,7 +155,7 @@ void Server::run() {
 //      turn: their output is sent now, not a turn later; waking may wake more;
 //   5. the closed links of this turn are destroyed, no call of theirs being
 //      on the stack any more.
-void Server::poll(Duration timeout) {
+void Server::Impl::poll(Duration timeout) {
     // A posted task may throw out of this turn: in_turn_ must not stay set.
     struct Turn {
         bool& flag;
@@ -105,7 +184,7 @@ void Server::poll(Duration timeout) {
     closed_.clear();  // nothing of theirs is on the stack any more
 }
 
-std::optional<Duration> Server::next_timeout() const {
+std::optional<Duration> Server::Impl::next_timeout() const {
     if (stopped_) return std::nullopt;
     std::optional<TimePoint> soonest;
     auto consider = [&](std::optional<TimePoint> when) {
@@ -119,7 +198,7 @@ std::optional<Duration> Server::next_timeout() const {
     return until(*soonest, std::chrono::steady_clock::now());
 }
 
-void Server::update_clock() {
+void Server::Impl::update_clock() {
     clock_.now = std::chrono::steady_clock::now();
     clock_.wall = std::chrono::system_clock::now();
     auto second = std::chrono::floor<std::chrono::seconds>(clock_.wall);
@@ -129,7 +208,7 @@ void Server::update_clock() {
     }
 }
 
-void Server::handle_event(std::uint64_t tag, std::uint32_t events) {
+void Server::Impl::handle_event(std::uint64_t tag, std::uint32_t events) {
     if (tag == EventLoop::wakeup_tag) return loop_.run_posted();
     if (tag == listener_tag) return accepting_ ? accept_clients() : void();
     auto found = links_.find(tag);
@@ -141,7 +220,7 @@ void Server::handle_event(std::uint64_t tag, std::uint32_t events) {
     settle(link);
 }
 
-void Server::accept_clients() {
+void Server::Impl::accept_clients() {
     for (std::size_t i = 0; i < accepts_per_turn; ++i) {
         if (links_.size() >= options_.max_connections) return pause_accepting(std::nullopt);
         Accepted accepted = accept_client(listener_);
@@ -174,20 +253,20 @@ void Server::accept_clients() {
 // so its readiness can't make the loop spin. Connections wait in the kernel's
 // accept queue meanwhile. `until` is when to try again; none means "when a
 // connection closes".
-void Server::pause_accepting(std::optional<TimePoint> until) {
+void Server::Impl::pause_accepting(std::optional<TimePoint> until) {
     if (accepting_ && !loop_.forget(listener_.get())) ++stats_.watch_failures;
     accepting_ = false;
     accept_resume_ = until;
 }
 
-void Server::resume_accepting() {
+void Server::Impl::resume_accepting() {
     accept_resume_.reset();
     if (accepting_ || !listener_.is_open() || shutdown_deadline_) return;
     accepting_ = loop_.watch(listener_.get(), EPOLLIN, listener_tag);
     if (!accepting_) accept_resume_ = clock_.now + accept_backoff;
 }
 
-void Server::on_readable(Link& link, std::uint32_t events) {
+void Server::Impl::on_readable(Link& link, std::uint32_t events) {
     Connection& connection = *link.connection;
     std::size_t room = std::min(connection.input_room(), read_buffer_.size());
     // Not reading now, yet epoll reports an error (a reset) or a hangup (both
@@ -209,7 +288,7 @@ void Server::on_readable(Link& link, std::uint32_t events) {
 }
 
 // Sends what the connection has for the client, until done or the socket is full.
-void Server::flush(Link& link) {
+void Server::Impl::flush(Link& link) {
     Connection& connection = *link.connection;
     while (!connection.is_closed()) {
         if (std::string_view bytes = connection.output(); !bytes.empty()) {
@@ -222,13 +301,13 @@ void Server::flush(Link& link) {
             if (sent >= 0) connection.sent(static_cast<std::size_t>(sent));
             else if (errno == EAGAIN) return;  // full: EPOLLOUT will say when there's room
             else if (errno != EINTR) connection.abort(CloseReason::io_error);  // EPIPE, ECONNRESET
-        } else if (FileBody* file = connection.output_file()) {
+        } else if (const FileSegment* file = connection.output_file()) {
             // sendfile(2) copies file to socket inside the kernel. On a
             // non-blocking socket it stops when the socket is full; reading a
             // file that is not in the page cache can still block on the disk.
             off_t offset = static_cast<off_t>(file->offset);
             std::size_t chunk = static_cast<std::size_t>(std::min<std::uint64_t>(file->length, 1 << 20));
-            ssize_t sent = ::sendfile(link.socket.get(), file->file.get(), &offset, chunk);
+            ssize_t sent = ::sendfile(link.socket.get(), static_cast<int>(file->file), &offset, chunk);
             if (sent > 0) connection.sent_file(static_cast<std::uint64_t>(sent));
             else if (sent < 0 && errno == EAGAIN) return;
             else if (sent == 0 || errno != EINTR) connection.abort(CloseReason::io_error);  // 0: the file shrank
@@ -244,7 +323,7 @@ void Server::flush(Link& link) {
 
 // After anything happened to a link: send what is due, then make epoll and
 // the deadline index agree with the connection's new state, or close it.
-void Server::settle(Link& link) {
+void Server::Impl::settle(Link& link) {
     if (link.closed) return;
     flush(link);
     Connection& connection = *link.connection;
@@ -267,7 +346,7 @@ void Server::settle(Link& link) {
     }
 }
 
-void Server::close_link(Link& link) {
+void Server::Impl::close_link(Link& link) {
     if (link.closed) return;
     Connection& connection = *link.connection;
     ++stats_.closed_by_reason[static_cast<std::size_t>(connection.close_reason())];
@@ -292,7 +371,7 @@ void Server::close_link(Link& link) {
     if (!accepting_ && !accept_resume_) resume_accepting();  // below the cap again
 }
 
-void Server::fire_deadlines() {
+void Server::Impl::fire_deadlines() {
     if (accept_resume_ && *accept_resume_ <= clock_.now) resume_accepting();
     if (shutdown_deadline_ && *shutdown_deadline_ <= clock_.now) {
         // close_link takes each out of links_, and no link is added now.
@@ -314,7 +393,7 @@ void Server::fire_deadlines() {
     }
 }
 
-void Server::shutdown(Duration grace) {
+void Server::Impl::shutdown(Duration grace) {
     if (shutdown_deadline_ || stopped_) return;
     update_clock();
     // Connections the kernel has completed but we have not accepted would be
@@ -341,15 +420,16 @@ void Server::shutdown(Duration grace) {
     finish_shutdown_if_done();
 }
 
-void Server::finish_shutdown_if_done() {
+void Server::Impl::finish_shutdown_if_done() {
     if (shutdown_deadline_ && links_.empty()) stopped_ = true;
 }
 
 // --- Dispatcher: the core's calls into the application ----------------------
 
-bool Server::wants_body(Connection&, Request& head) { return router_.find(head).handler != nullptr; }
+bool Server::Impl::wants_body(Connection&, Request& head) { return router_.find(head).handler != nullptr; }
 
-void Server::dispatch(Connection& connection, Request& request, Response& response) {
+void Server::Impl::dispatch(Connection& connection, Request& request, const std::shared_ptr<Exchange>& exchange) {
+    Response response = response_for(exchange);
     Router::Match match = router_.find(request);
     if (!match.handler) {
         if (match.status == 405) response.set_field("Allow", match.allow);
@@ -367,7 +447,7 @@ void Server::dispatch(Connection& connection, Request& request, Response& respon
     }
 }
 
-void Server::wake(Connection& connection) {
+void Server::Impl::wake(Connection& connection) {
     auto found = links_.find(connection.id());
     if (found == links_.end() || found->second->woken) return;
     found->second->woken = true;
@@ -377,7 +457,10 @@ void Server::wake(Connection& connection) {
     if (!in_turn_) loop_.wake();
 }
 
-void Server::finished(Connection& connection, const Request& request, int status, std::uint64_t bytes,
+// A file segment's number is its descriptor's (Response::file): close it.
+void Server::Impl::release_file(std::uint64_t file) { Fd(static_cast<int>(file)).reset(); }
+
+void Server::Impl::finished(Connection& connection, const Request& request, int status, std::uint64_t bytes,
                       Duration duration) {
     ++stats_.responses;
     if (!options_.access_log) return;
@@ -388,13 +471,13 @@ void Server::finished(Connection& connection, const Request& request, int status
 
 // --- seeing inside -------------------------------------------------------
 
-Stats Server::stats() const {
+Stats Server::Impl::stats() const {
     Stats stats = stats_;
     stats.open = links_.size();
     return stats;
 }
 
-std::vector<ConnectionInfo> Server::connections() const {
+std::vector<ConnectionInfo> Server::Impl::connections() const {
     std::vector<ConnectionInfo> open;
     for (const auto& [id, link] : links_)
         open.push_back({id, link->peer, link->connection->state(), CloseReason::none,
@@ -404,8 +487,29 @@ std::vector<ConnectionInfo> Server::connections() const {
     return open;
 }
 
+// --- Server: the API, in front of Impl --------------------------------------
+
+Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
+Server::~Server() = default;
+
+void Server::route(std::string_view method, std::string_view pattern, Handler handler) {
+    impl_->router_.add(method, pattern, std::move(handler));
+}
+
+std::uint16_t Server::port() const { return impl_->port(); }
+void Server::run() { impl_->run(); }
+void Server::poll(Duration timeout) { impl_->poll(timeout); }
+int Server::fd() const { return impl_->loop_.fd(); }
+std::optional<Duration> Server::next_timeout() const { return impl_->next_timeout(); }
+void Server::post(std::function<void()> task) { impl_->loop_.post(std::move(task)); }
+void Server::shutdown(Duration grace) { impl_->shutdown(grace); }
+bool Server::is_stopped() const { return impl_->stopped_; }
+const ShutdownReport& Server::shutdown_report() const { return impl_->report_; }
+Stats Server::stats() const { return impl_->stats(); }
+std::vector<ConnectionInfo> Server::connections() const { return impl_->connections(); }
+
 std::vector<ConnectionInfo> Server::recently_closed() const {
-    return {recently_closed_.begin(), recently_closed_.end()};
+    return {impl_->recently_closed_.begin(), impl_->recently_closed_.end()};
 }
 
 }  // namespace porter

@@ -237,8 +237,7 @@ void Connection::dispatch() {
     exchange_ = std::make_shared<Exchange>();
     exchange_->connection = this;
     std::shared_ptr<Exchange> exchange = exchange_;  // the handler may finish it, and reset ours
-    Response response(exchange);
-    dispatcher_.dispatch(*this, request_, response);
+    dispatcher_.dispatch(*this, request_, exchange);
     // A handler that neither answered nor kept the response for later has
     // forgotten the client: say so rather than leave it waiting.
     if (exchange->connection != this || exchange->deferred) return;
@@ -306,15 +305,29 @@ bool Connection::respond_instead(int status, std::string body) {
     return respond(status, std::move(body), "text/plain; charset=utf-8");
 }
 
-bool Connection::respond_file(int status, FileBody body, std::string_view content_type) {
-    if (!may_answer(status)) return false;
+// From here the segment is the connection's: whatever happens, it goes back
+// to the I/O layer once (release_file), when sent or not needed.
+bool Connection::respond_file(int status, FileSegment body, std::string_view content_type) {
+    if (!may_answer(status)) {
+        dispatcher_.release_file(body.file);
+        return false;
+    }
     exchange_->decided = true;
     write_head(status, content_type, body.length);
     bool sends_body = !head_only_ && may_have_body(status);
     body_bytes_ = sends_body ? body.length : 0;
-    if (sends_body && body.length > 0) file_ = std::move(body);
+    if (sends_body && body.length > 0) file_ = body;
+    else dispatcher_.release_file(body.file);  // HEAD, 304, an empty file: nothing to send
     finish_response();
     return true;
+}
+
+// The segment is sent, or will never be: its file goes back to the I/O layer.
+void Connection::drop_file() {
+    if (!file_) return;
+    std::uint64_t file = file_->file;
+    file_.reset();
+    dispatcher_.release_file(file);
 }
 
 bool Connection::stream_start(int status, std::string_view content_type) {
@@ -385,13 +398,13 @@ void Connection::sent(std::size_t bytes) {
     if (state_ == ConnectionState::idle) advance();  // pipelined requests waited for room
 }
 
-FileBody* Connection::output_file() { return sent_ == output_.size() && file_ ? &*file_ : nullptr; }
+const FileSegment* Connection::output_file() const { return sent_ == output_.size() && file_ ? &*file_ : nullptr; }
 
 void Connection::sent_file(std::uint64_t bytes) {
     file_->offset += bytes;
     file_->length -= bytes;
     last_progress_ = clock_.now;
-    if (file_->length == 0) file_.reset();  // closes the file
+    if (file_->length == 0) drop_file();
     if (!file_ && state_ == ConnectionState::idle) advance();
 }
 
@@ -489,7 +502,7 @@ void Connection::close(CloseReason reason) {
             run_callback(callback);
         }
     }
-    file_.reset();
+    drop_file();
     release_buffers();
 }
 

@@ -13,24 +13,12 @@
 #include <string>
 
 #include "fd.hpp"
+#include "options.hpp"
 
 namespace porter {
 
-struct ListenOptions {
-    std::string host = "127.0.0.1";  // an IPv4 or IPv6 literal: "0.0.0.0", "::1", "::"
-    std::uint16_t port = 8080;       // 0: any free port
-    std::string unix_path = "";      // not empty: a Unix socket at this path instead
-    int listen_fd = -1;              // >= 0: this descriptor, already listening; the server owns it from then on
-    bool reuse_port = false;         // SO_REUSEPORT: let other sockets bind the same port
-    int backlog = 4096;              // the accept queue's length (capped by net.core.somaxconn)
-};
-
 // A non-blocking, close-on-exec listening socket as the options say.
 Fd open_listener(const ListenOptions& options);
-
-// The first descriptor systemd passed (LISTEN_FDS, sd_listen_fds(3)), if
-// this process is the one it was meant for; else nullopt.
-std::optional<int> systemd_listen_fd();
 
 // The port a TCP socket is bound to; 0 for a Unix socket.
 std::uint16_t local_port(const Fd& socket);

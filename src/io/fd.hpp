@@ -2,10 +2,9 @@
 //
 // Every socket in Porter is held by an Fd, which closes it in its destructor, so
 // no early return can leak a descriptor and no descriptor is closed twice. It is
-// move-only: copying would make two owners of one kernel object. Layer: I/O.
+// move-only: copying would make two owners of one kernel object. Layer: I/O,
+// and part of the API: Response::file takes the file it sends as an Fd.
 #pragma once
-
-#include <unistd.h>
 
 #include <utility>
 
@@ -29,13 +28,9 @@ public:
 
     int get() const { return fd_; }
     bool is_open() const { return fd_ >= 0; }
-
-    // close(2) can report EINTR or EIO, but on Linux the descriptor is released
-    // either way, and retrying could close a descriptor another thread just got.
-    void reset() {
-        if (fd_ >= 0) ::close(fd_);
-        fd_ = -1;
-    }
+    // Gives up ownership: the caller closes the descriptor from now on.
+    int release() { return std::exchange(fd_, -1); }
+    void reset();  // closes it, if open (fd.cpp)
 
 private:
     int fd_ = -1;

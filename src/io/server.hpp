@@ -1,6 +1,6 @@
 // Server: the library's front door. The application owns main() and drives this.
 //
-// Layer: I/O and application. A Server owns a listening socket, one epoll
+// Layer: I/O, and the API's heart. A Server owns a listening socket, one epoll
 // loop and the connections; the protocol itself is the Connection core's.
 // The application adds routes, then either lets run() loop until shutdown, or
 // drives the loop itself: one turn at a time with poll(), or from its own
@@ -17,22 +17,17 @@
 #pragma once
 
 #include <array>
-#include <chrono>
 #include <cstdint>
-#include <deque>
 #include <functional>
-#include <map>
 #include <memory>
 #include <optional>
-#include <set>
 #include <string>
-#include <unordered_map>
+#include <string_view>
 #include <vector>
 
-#include "connection.hpp"
-#include "event_loop.hpp"
-#include "router.hpp"
-#include "socket.hpp"
+#include "connection_state.hpp"
+#include "handler.hpp"
+#include "options.hpp"
 
 namespace porter {
 
@@ -54,6 +49,11 @@ struct ServerOptions {
     // in the middle of the loop's work, and an exception there ends the program.
     std::function<void(const AccessRecord&)> access_log = nullptr;
 };
+
+// The first descriptor systemd passed (LISTEN_FDS, sd_listen_fds(3)), if
+// this process is the one it was meant for; else nullopt. For socket
+// activation: {.listen = {.listen_fd = *fd}}.
+std::optional<int> systemd_listen_fd();
 
 // What shutdown() did, once it has finished.
 struct ShutdownReport {
@@ -84,7 +84,7 @@ struct ConnectionInfo {
     std::size_t requests = 0;
 };
 
-class Server : private Dispatcher {
+class Server {
 public:
     // Opens the listening socket: throws std::system_error if it can't.
     explicit Server(ServerOptions options = {});
@@ -92,7 +92,10 @@ public:
     Server(const Server&) = delete;
     Server& operator=(const Server&) = delete;
 
-    // Routes: see router.hpp for patterns. Add them before serving.
+    // Routes, tried in the order added; add them before serving. A pattern's
+    // segments are literal, `:name` (one segment, percent-decoded, for
+    // req.param("name")) or, last, `*name` (the rest of the path, still
+    // encoded). No match: 404, 405 with Allow, or 501 (router.hpp says why).
     void route(std::string_view method, std::string_view pattern, Handler handler);
 
     std::uint16_t port() const;  // the bound port (what port 0 became); 0 for a Unix socket
@@ -105,7 +108,7 @@ public:
     void poll(Duration timeout);
     // For an outside event loop: fd() is readable when poll(0) has work, and
     // poll(0) must also be called when next_timeout() has passed.
-    int fd() const { return loop_.fd(); }
+    int fd() const;
     std::optional<Duration> next_timeout() const;
 
     // Any thread: runs `task` on the loop thread soon after. A task that
@@ -118,73 +121,19 @@ public:
     // closed. Safe before run(), from a handler, or via post(). Once done,
     // run() returns and is_stopped() is true.
     void shutdown(Duration grace);
-    bool is_stopped() const { return stopped_; }
-    const ShutdownReport& shutdown_report() const { return report_; }
+    bool is_stopped() const;
+    const ShutdownReport& shutdown_report() const;
 
     Stats stats() const;
     std::vector<ConnectionInfo> connections() const;         // open now
     std::vector<ConnectionInfo> recently_closed() const;     // the last 64
 
 private:
-    // A connection and its socket: the I/O layer's half of it.
-    struct Link {
-        std::uint64_t id = 0;
-        Fd socket{};
-        std::string peer{};
-        TimePoint opened{};
-        std::unique_ptr<Connection> connection{};
-        std::uint32_t events = 0;                 // what epoll watches for now
-        std::optional<TimePoint> deadline{};      // as filed in `deadlines_`
-        bool in_flight_at_shutdown = false;
-        bool woken = false;                       // queued in `woken_`
-        bool closed = false;                      // in `closed_`, waiting for the turn to end
-    };
-
-    // Dispatcher: the core calls these.
-    bool wants_body(Connection& connection, Request& head) override;
-    void dispatch(Connection& connection, Request& request, Response& response) override;
-    void wake(Connection& connection) override;
-    void finished(Connection& connection, const Request& request, int status, std::uint64_t bytes,
-                  Duration duration) override;
-
-    void handle_event(std::uint64_t tag, std::uint32_t events);
-    void accept_clients();
-    void pause_accepting(std::optional<TimePoint> until);
-    void resume_accepting();
-    void on_readable(Link& link, std::uint32_t events);
-    void flush(Link& link);
-    void settle(Link& link);
-    void close_link(Link& link);
-    void fire_deadlines();
-    void update_clock();
-    void finish_shutdown_if_done();
-
-    ServerOptions options_;
-    Clock clock_;
-    std::chrono::system_clock::time_point date_second_{};  // the second clock_.date shows
-    EventLoop loop_;
-    Fd listener_;
-    Router router_;
-
-    std::unordered_map<std::uint64_t, std::unique_ptr<Link>> links_;
-    std::set<std::pair<TimePoint, std::uint64_t>> deadlines_;  // (when, link id), soonest first
-    std::vector<std::uint64_t> woken_;        // links with output from outside a read
-    std::vector<std::unique_ptr<Link>> closed_;  // closed this turn, destroyed at its end
-    // Every epoll event carries a tag saying what it is for: the loop's
-    // wakeup, the listener, or a link, whose tag is its id.
-    static constexpr std::uint64_t listener_tag = EventLoop::wakeup_tag + 1;
-    static constexpr std::uint64_t first_link_id = listener_tag + 1;
-    std::uint64_t next_id_ = first_link_id;
-
-    bool accepting_ = false;                  // the listener is in epoll
-    std::optional<TimePoint> accept_resume_;  // paused for lack of descriptors until then
-    std::optional<TimePoint> shutdown_deadline_;
-    bool stopped_ = false;
-    bool in_turn_ = false;                    // inside poll(): woken links are flushed before it returns
-    ShutdownReport report_;
-    Stats stats_;
-    std::deque<ConnectionInfo> recently_closed_;
-    std::vector<char> read_buffer_;           // one for all connections: reads are copied out at once
+    // Everything else — the loop, the sockets, the connections, the router —
+    // is the implementation's (server.cpp), so an application compiles
+    // against this much alone.
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
 };
 
 }  // namespace porter

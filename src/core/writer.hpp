@@ -15,11 +15,9 @@
 #include <vector>
 
 #include "request.hpp"
+#include "status.hpp"
 
 namespace porter {
-
-// The reason phrase for a status code (RFC 9110 §15), "" for an unknown one.
-std::string_view reason_phrase(int status);
 
 // 1xx, 204 and 304 responses never have a body (RFC 9110 §6.4.1): their
 // heads carry no Content-Type, Content-Length or Transfer-Encoding either.

@@ -1,45 +1,17 @@
-// Static files: a ready-made handler that serves the files under one directory.
+// Opening beneath a root: static files' one step that touches the file system.
 //
-// Layer: app, on a core of pure functions (uri.hpp: decoding and dot
-// segments; mime.hpp: types; conditional.hpp: validators and ranges) and one
-// thin I/O step, open_beneath, the only code here that touches the file
-// system. It must never open anything outside the root, whatever the path or
-// the symlinks under the root say: the kernel enforces that, not a string
-// comparison.
+// Layer: I/O; internal. It must never open anything outside the root,
+// whatever the path or the symlinks under the root say: the kernel enforces
+// that, not a string comparison.
 #pragma once
 
-#include <chrono>
-#include <cstdint>
 #include <filesystem>
-#include <functional>
-#include <optional>
 #include <string>
-#include <string_view>
-#include <utility>
-#include <vector>
 
 #include "conditional.hpp"
 #include "fd.hpp"
-#include "mime.hpp"
-#include "request.hpp"
-#include "response.hpp"
-#include "router.hpp"
-#include "uri.hpp"
 
 namespace porter {
-
-// A handler for GET that serves the file named by the route parameter "path"
-// (still percent-encoded; "" is the root itself) from under `root`, e.g.
-//     server.route("GET", "/files/*path", static_files("public"));
-// HEAD is the server's: it runs the same handler and drops the body. Answers
-// 200 or 206 with the file, 304, 301 (a directory asked for without its
-// trailing '/'), or an error: 400, 403, 404, 405, 412, 416, 503.
-// A directory is served as its index.html; there are no directory listings.
-// Opens `root` at once and keeps it open: throws std::system_error if it is
-// not a directory we can open, so call it before the loop runs.
-Handler static_files(std::filesystem::path root);
-
-// --- The I/O step -------------------------------------------------------------
 
 // The directory files are served from, opened once.
 struct Root {

@@ -12,25 +12,10 @@
 #include <cstddef>
 #include <string_view>
 
+#include "options.hpp"
 #include "request.hpp"
 
 namespace porter {
-
-// How much of a request head we accept. Every limit names its answer.
-struct Limits {
-    // Request line, without CRLF. Longer: 414, whichever part is long (a
-    // simplification: §3 would answer a long method 501). RFC 9112 §3
-    // recommends supporting at least 8000 octets.
-    std::size_t max_request_line = 8 * 1024;
-    // The whole head: request line, fields and the empty line. Longer: 431
-    // (RFC 6585 §5). This also bounds the work one call can do.
-    std::size_t max_header_bytes = 16 * 1024;
-    // Field lines in the head. More: 431 (RFC 6585 §5), refused as the first
-    // byte of the extra line arrives. Within max_header_bytes a client could
-    // still send thousands of one-byte-name fields, each one a vector entry
-    // and a step in every later lookup.
-    std::size_t max_fields = 100;
-};
 
 enum class ParseStatus {
     complete,    // a whole head: `consumed` bytes long
