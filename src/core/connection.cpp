@@ -36,11 +36,12 @@ void run_callback(const std::function<void()>& callback) noexcept { callback(); 
 
 std::string_view to_string(ConnectionState state) {
     switch (state) {
-    case ConnectionState::idle: return "idle";
+    case ConnectionState::waiting: return "waiting";
     case ConnectionState::reading_head: return "reading_head";
     case ConnectionState::reading_body: return "reading_body";
     case ConnectionState::handling: return "handling";
-    case ConnectionState::draining: return "draining";
+    case ConnectionState::closing: return "closing";
+    case ConnectionState::lingering: return "lingering";
     case ConnectionState::closed: return "closed";
     }
     return "?";
@@ -71,8 +72,16 @@ Connection::~Connection() {
 // --- input ---------------------------------------------------------------
 
 std::size_t Connection::input_room() const {
-    if (state_ == ConnectionState::closed || peer_done_) return 0;
-    if (state_ == ConnectionState::draining) return read_size;  // read, to discard
+    if (peer_done_) return 0;
+    switch (state_) {
+    case ConnectionState::closed: return 0;
+    case ConnectionState::closing:
+    case ConnectionState::lingering: return read_size;  // read, to discard
+    case ConnectionState::waiting:
+    case ConnectionState::reading_head:
+    case ConnectionState::reading_body:
+    case ConnectionState::handling: break;
+    }
     // Answers are piling up unread: take no more requests until the client
     // reads; TCP's window then pushes back on it.
     if (is_congested()) return 0;
@@ -87,7 +96,15 @@ std::size_t Connection::input_room() const {
 }
 
 void Connection::receive(std::string_view bytes) {
-    if (state_ == ConnectionState::closed || state_ == ConnectionState::draining) return;  // discarded
+    switch (state_) {
+    case ConnectionState::closing:
+    case ConnectionState::lingering:
+    case ConnectionState::closed: return;  // no more requests: discarded
+    case ConnectionState::waiting:
+    case ConnectionState::reading_head:
+    case ConnectionState::reading_body:
+    case ConnectionState::handling: break;
+    }
     input_.append(bytes);
     advance();
 }
@@ -96,39 +113,38 @@ void Connection::receive_end() {
     // A client may half-close after sending its requests: it still reads the
     // answers. Serve what has arrived, then close (see finish_input).
     peer_done_ = true;
-    if (!closing_) pending_reason_ = CloseReason::peer_closed;  // else we were closing anyway
-    if (state_ == ConnectionState::draining && write_shut_) close(pending_reason_);
+    if (state_ == ConnectionState::lingering) close(closing_.value_or(CloseReason::peer_closed));
     else advance();
 }
 
 // The peer has finished sending and every request it sent is answered: send
 // what is due, then close.
 void Connection::finish_input() {
-    if (!output_pending()) return close(pending_reason_);
-    closing_ = true;
-    enter(ConnectionState::draining);
+    close_after(CloseReason::peer_closed);
+    if (!output_pending()) return close(*closing_);
+    enter(ConnectionState::closing);
 }
 
-// Moves the conversation forward as far as the bytes at hand allow.
+// Moves the conversation forward as far as the bytes at hand allow: parses
+// heads and bodies and dispatches requests until it must wait — for bytes,
+// for the application, or for the end.
 void Connection::advance() {
-    if (advancing_) return;  // a handler answered inside dispatch(): the outer loop goes on
-    advancing_ = true;
     for (;;) {
         ConnectionState before = state_;
         switch (state_) {
-        case ConnectionState::idle: start_request(); break;
+        case ConnectionState::waiting: start_request(); break;
         case ConnectionState::reading_head: read_head(); break;
         case ConnectionState::reading_body: read_body(); break;
         case ConnectionState::handling:
-        case ConnectionState::draining:
+        case ConnectionState::closing:
+        case ConnectionState::lingering:
         case ConnectionState::closed: break;
         }
         if (state_ == before) break;
     }
-    advancing_ = false;
     compact_input();
-    if (state_ == ConnectionState::idle && peer_done_ && start_ == input_.size()) finish_input();
-    else if (state_ == ConnectionState::idle) release_buffers();
+    if (state_ == ConnectionState::waiting && peer_done_ && start_ == input_.size()) finish_input();
+    else if (state_ == ConnectionState::waiting) release_buffers();
 }
 
 void Connection::start_request() {
@@ -138,7 +154,7 @@ void Connection::start_request() {
     if (file_ || sent_ + options_.high_water < output_.size()) return;
     enter(ConnectionState::reading_head);
     request_started_ = clock_.now;
-    head_only_ = false;  // until a head says HEAD: a 400 or 408 before that has a body
+    answer_ = {};  // not head_only until a head says HEAD: a 400 or 408 before that has a body
 }
 
 // Whether parsing the unparsed bytes again could say more than last time:
@@ -181,7 +197,7 @@ void Connection::read_head() {
 // A head has parsed: decide what it means for the body and the connection.
 void Connection::accept_head() {
     request_.received = clock_.wall;
-    head_only_ = request_.method == "HEAD";
+    answer_.head_only = request_.method == "HEAD";
     if (int status = check_target(request_)) return fail(status, CloseReason::parse_error);
     if (int status = check_host(request_)) return fail(status, CloseReason::parse_error);
     Framing framing = decide_body_framing(request_, options_.max_body_bytes);
@@ -189,8 +205,7 @@ void Connection::accept_head() {
     Expectation expected = classify_expectation(request_);
     if (expected == Expectation::unsupported) return fail(417, CloseReason::parse_error);
 
-    if (!wants_keep_alive(request_) || requests_served_ + 1 >= options_.max_requests || shutting_down_)
-        closing_ = true;
+    if (!wants_keep_alive(request_) || requests_served_ + 1 >= options_.max_requests) close_after(CloseReason::done);
     if (framing.kind == BodyFraming::none) return dispatch();
 
     if (expected == Expectation::continue_100) {
@@ -198,7 +213,7 @@ void Connection::accept_head() {
         // If no handler wants it, let the router answer (404, 405 with
         // Allow) without it, and close: the body may come anyway, unread.
         if (!dispatcher_.wants_body(*this, request_)) {
-            closing_ = true;
+            close_after(CloseReason::done);
             return dispatch();
         }
         append_output("HTTP/1.1 100 Continue\r\n\r\n");
@@ -242,7 +257,7 @@ void Connection::dispatch() {
     // forgotten the client: say so rather than leave it waiting.
     if (exchange->connection != this || exchange->deferred) return;
     if (!exchange->decided) respond_instead(500, "the handler sent no response\n");
-    else if (streaming_) stream_end();  // streamed without defer(): nobody else can end it
+    else stream_end();  // decided and not finished: a stream, without defer(), that nobody else can end
 }
 
 // --- answers --------------------------------------------------------------
@@ -251,35 +266,34 @@ void Connection::dispatch() {
 // refused body — always followed by closing. To a HEAD whose head parsed, it
 // is a head alone, like any answer to HEAD.
 void Connection::fail(int status, CloseReason reason) {
-    closing_ = true;
-    pending_reason_ = reason;
+    closing_ = reason;  // an error outranks any reason given before
     std::string body = std::string(reason_phrase(status)) + "\n";
     write_head(status, "text/plain; charset=utf-8", body.size());
-    if (head_only_) body.clear();
+    if (answer_.head_only) body.clear();
     append_output(body);
     dispatcher_.finished(*this, request_, status, body.size(), std::chrono::duration_cast<Duration>(clock_.now - request_started_));
-    enter(ConnectionState::draining);
+    enter(ConnectionState::closing);
 }
 
 // The head (writer.cpp), once the connection knows whether it closes after
 // it. `length` empty means a streamed body: chunked for 1.1, ended by
 // closing for 1.0.
 void Connection::write_head(int status, std::string_view content_type, std::optional<std::uint64_t> length) {
-    if (peer_done_ && start_ == input_.size()) closing_ = true;  // the client's last request
-    if (ends_by_closing(status, request_.version, length)) closing_ = true;
+    if (peer_done_ && start_ == input_.size()) close_after(CloseReason::peer_closed);  // the client's last request
+    if (ends_by_closing(status, request_.version, length)) close_after(CloseReason::done);
     const ResponseHead described{.status = status,
                                  .version = request_.version,
                                  .date = clock_.date,
                                  .fields = exchange_ ? &exchange_->fields : nullptr,
                                  .content_type = content_type,
                                  .length = length,
-                                 .closing = closing_};
+                                 .closing = closing_.has_value()};
     std::string head;
     head.reserve(128);  // most heads fit: one allocation
     append_head(head, described);
     append_output(head);
-    status_ = status;
-    body_bytes_ = 0;
+    answer_.status = status;
+    answer_.body_bytes = 0;
 }
 
 // A handler gives a final status, 200 to 599: a 1xx is not an answer (the
@@ -293,8 +307,9 @@ bool Connection::respond(int status, std::string body, std::string_view content_
     if (!may_answer(status)) return false;
     exchange_->decided = true;
     write_head(status, content_type, body.size());
-    if (may_have_body(status) && !head_only_) append_output(body);  // HEAD: the length, not the bytes (RFC 9110 §9.3.2)
-    body_bytes_ = head_only_ || !may_have_body(status) ? 0 : body.size();  // what was sent, for the log
+    bool sends_body = !answer_.head_only && may_have_body(status);  // HEAD: the length, not the bytes
+    if (sends_body) append_output(body);
+    answer_.body_bytes = sends_body ? body.size() : 0;  // what was sent, for the log
     finish_response();
     return true;
 }
@@ -314,8 +329,8 @@ bool Connection::respond_file(int status, FileSegment body, std::string_view con
     }
     exchange_->decided = true;
     write_head(status, content_type, body.length);
-    bool sends_body = !head_only_ && may_have_body(status);
-    body_bytes_ = sends_body ? body.length : 0;
+    bool sends_body = !answer_.head_only && may_have_body(status);
+    answer_.body_bytes = sends_body ? body.length : 0;
     if (sends_body && body.length > 0) file_ = body;
     else dispatcher_.release_file(body.file);  // HEAD, 304, an empty file: nothing to send
     finish_response();
@@ -333,19 +348,22 @@ void Connection::drop_file() {
 bool Connection::stream_start(int status, std::string_view content_type) {
     if (!may_answer(status)) return false;
     exchange_->decided = true;
-    streaming_ = true;
     write_head(status, content_type, std::nullopt);
     // HEAD, 204, 304: the head is the whole answer. Finishing now means later
     // writes report false, so a producer stops instead of holding the connection.
-    if (head_only_ || !may_have_body(status)) finish_response();
+    if (answer_.head_only || !may_have_body(status)) finish_response();
     return true;
 }
 
+// A whole answer is finished the moment it is given, so an exchange that has
+// a status and is not finished yet is a stream.
+bool Connection::streaming() const { return exchange_ && exchange_->decided; }
+
 bool Connection::stream_write(std::string_view bytes) {
-    if (!exchange_ || !streaming_) return false;
+    if (!streaming()) return false;
     // No HEAD here: stream_start finished that response, so writes never reach it.
     if (bytes.empty()) return true;  // an empty chunk would end the body
-    body_bytes_ += bytes.size();
+    answer_.body_bytes += bytes.size();
     if (request_.version == Version::http_1_1) {
         append_output(chunk_size_line(bytes.size()));
         append_output(bytes);
@@ -357,7 +375,7 @@ bool Connection::stream_write(std::string_view bytes) {
 }
 
 bool Connection::stream_end() {
-    if (!exchange_ || !streaming_) return false;
+    if (!streaming()) return false;
     if (request_.version == Version::http_1_1) append_output(last_chunk);
     finish_response();
     return true;
@@ -375,10 +393,16 @@ void Connection::finish_response() {
     exchange_->on_close = nullptr;
     exchange_.reset();
     ++requests_served_;
-    dispatcher_.finished(*this, request_, status_, body_bytes_, std::chrono::duration_cast<Duration>(clock_.now - request_started_));
-    streaming_ = false;
-    enter(closing_ ? ConnectionState::draining : ConnectionState::idle);
-    advance();  // a pipelined request may be waiting
+    dispatcher_.finished(*this, request_, answer_.status, answer_.body_bytes,
+                         std::chrono::duration_cast<Duration>(clock_.now - request_started_));
+    // A pipelined request may be waiting. It is not parsed here, inside the
+    // Response call that finished this one (a handler running inside another
+    // handler's call): advance() takes it when the output moves on (sent()),
+    // or, for an answer given inside dispatch(), when dispatch returns.
+    enter(closing_ ? ConnectionState::closing : ConnectionState::waiting);
+    // Even with no bytes added (an HTTP/1.0 stream's end is our FIN), the
+    // I/O layer has work: our FIN, or the next request.
+    dispatcher_.wake(*this);
 }
 
 // --- output ---------------------------------------------------------------
@@ -395,7 +419,7 @@ void Connection::sent(std::size_t bytes) {
         sent_ = 0;
     }
     notify_drained();
-    if (state_ == ConnectionState::idle) advance();  // pipelined requests waited for room
+    if (state_ == ConnectionState::waiting) advance();  // pipelined requests waited for room, or for the answer
 }
 
 const FileSegment* Connection::output_file() const { return sent_ == output_.size() && file_ ? &*file_ : nullptr; }
@@ -405,18 +429,17 @@ void Connection::sent_file(std::uint64_t bytes) {
     file_->length -= bytes;
     last_progress_ = clock_.now;
     if (file_->length == 0) drop_file();
-    if (!file_ && state_ == ConnectionState::idle) advance();
+    if (!file_ && state_ == ConnectionState::waiting) advance();
 }
 
 bool Connection::wants_write_shutdown() const {
-    return state_ == ConnectionState::draining && !write_shut_ && !output_pending();
+    return state_ == ConnectionState::closing && !output_pending();
 }
 
 void Connection::write_shut_down() {
-    write_shut_ = true;
-    last_progress_ = clock_.now;  // the linger deadline counts from here
+    if (peer_done_) return close(*closing_);
+    enter(ConnectionState::lingering);  // the linger deadline counts from here
     release_buffers();
-    if (peer_done_) close(pending_reason_);
 }
 
 void Connection::append_output(std::string_view bytes) {
@@ -436,7 +459,7 @@ void Connection::notify_drained() {
 
 std::optional<TimePoint> Connection::deadline() const {
     switch (state_) {
-    case ConnectionState::idle:
+    case ConnectionState::waiting:
         if (output_pending()) return last_progress_ + options_.write_timeout;
         // A new connection gets as long as a head may take; a kept-alive one, the idle timeout.
         return state_since_ + (requests_served_ == 0 ? options_.header_timeout : options_.idle_timeout);
@@ -445,8 +468,11 @@ std::optional<TimePoint> Connection::deadline() const {
     case ConnectionState::handling:
         if (output_pending()) return last_progress_ + options_.write_timeout;
         return std::nullopt;  // the application's time is its own
-    case ConnectionState::draining:
+    case ConnectionState::closing:
+        // Nothing due: the I/O layer sends our FIN at once; a driver that
+        // does not gets the linger deadline anyway.
         return last_progress_ + (output_pending() ? options_.write_timeout : options_.linger_timeout);
+    case ConnectionState::lingering: return state_since_ + options_.linger_timeout;
     case ConnectionState::closed: return std::nullopt;
     }
     return std::nullopt;
@@ -454,7 +480,7 @@ std::optional<TimePoint> Connection::deadline() const {
 
 void Connection::expire() {
     switch (state_) {
-    case ConnectionState::idle:
+    case ConnectionState::waiting:
         close(CloseReason::timeout);
         break;
     case ConnectionState::reading_head:
@@ -462,9 +488,10 @@ void Connection::expire() {
         fail(408, CloseReason::timeout);  // RFC 9110 §15.5.9
         break;
     case ConnectionState::handling: close(CloseReason::timeout); break;  // output stuck
-    case ConnectionState::draining:
-        close(output_pending() ? CloseReason::timeout : pending_reason_);
+    case ConnectionState::closing:
+        close(output_pending() ? CloseReason::timeout : *closing_);
         break;
+    case ConnectionState::lingering: close(*closing_); break;  // the peer never sent its FIN: done all the same
     case ConnectionState::closed: break;
     }
 }
@@ -474,21 +501,24 @@ void Connection::expire() {
 void Connection::abort(CloseReason reason) { close(reason); }
 
 void Connection::begin_shutdown() {
-    shutting_down_ = true;
-    // Idle between requests: nothing is lost by closing now. A connection
-    // that has not sent its first request yet may have it on the way (or
-    // queued in the kernel, unread): it gets until its header deadline.
+    // Between requests: nothing is lost by closing now. A connection that has
+    // not sent its first request yet may have it on the way (or queued in the
+    // kernel, unread): it gets until its header deadline.
     bool between_requests = requests_served_ > 0 && start_ == input_.size() && !output_pending();
-    if (state_ == ConnectionState::idle && between_requests) {
-        close(CloseReason::shutdown);
-        return;
-    }
+    if (state_ == ConnectionState::waiting && between_requests) return close(CloseReason::shutdown);
     // In flight: its answer says Connection: close, unless already written.
-    closing_ = true;
-    if (pending_reason_ == CloseReason::done) pending_reason_ = CloseReason::shutdown;
-    if (state_ == ConnectionState::idle && output_pending()) enter(ConnectionState::draining);
+    close_after(CloseReason::shutdown);
+    if (state_ == ConnectionState::waiting && output_pending()) enter(ConnectionState::closing);
 }
 
+// Decides that the connection closes after the current answer. The first
+// reason stands — it is why the connection would have closed anyway — but an
+// error answer (fail) sets its own.
+void Connection::close_after(CloseReason reason) {
+    if (!closing_) closing_ = reason;
+}
+
+// The one way a connection ends, from any state, with its reason.
 void Connection::close(CloseReason reason) {
     if (state_ == ConnectionState::closed) return;
     enter(ConnectionState::closed);
@@ -509,7 +539,7 @@ void Connection::close(CloseReason reason) {
 void Connection::enter(ConnectionState state) {
     state_ = state;
     state_since_ = clock_.now;
-    if (state == ConnectionState::idle && start_ == input_.size() && !output_pending()) release_buffers();
+    if (state == ConnectionState::waiting && start_ == input_.size() && !output_pending()) release_buffers();
 }
 
 void Connection::compact_input() {
@@ -530,7 +560,7 @@ void Connection::release_buffers() {
         start_ = 0;
     }
     if (!output_pending()) std::string().swap(output_), sent_ = 0;
-    if (advancing_ || state_ == ConnectionState::handling) return;  // the handler may still read its request
+    if (state_ == ConnectionState::handling) return;  // the handler may still read its request
     std::string().swap(head_);
     request_ = Request{};
 }

@@ -17,6 +17,23 @@
 //      serialised into `output_`, or a file segment for sendfile.
 //   6. When the response is finished, the next request — perhaps already
 //      waiting in `input_`, pipelined — is parsed; or the connection closes.
+//
+// What it is doing is three things at once: where the conversation is
+// (ConnectionState, connection_state.hpp, drawn in src/README.md), whether
+// and why it will close after the current answer (`closing_`), and what is
+// due to be sent (output(), output_file()). Every way to end is close(), with
+// a CloseReason.
+//
+// Calls that run inside other calls — the one place that says so:
+//   - dispatch() runs the handler inside advance(). The handler's Response
+//     calls come back in (respond, stream_start, ...); they may finish the
+//     answer, but never take the next request: a handler never runs inside
+//     another's call. advance() takes it once dispatch() returns, or sent()
+//     does, for an answer given later.
+//   - close() runs the application's on_close; sent() runs its on_drain. Both
+//     may call Response methods (after close, they do nothing) or the server.
+//   - The Dispatcher's wake() and finished() are called from inside all of
+//     these, and must not call back into the connection.
 #pragma once
 
 #include <chrono>
@@ -69,8 +86,9 @@ public:
     // Runs the application for a complete request, which answers through the
     // exchange (a Response made from it).
     virtual void dispatch(Connection& connection, Request& request, const std::shared_ptr<Exchange>& exchange) = 0;
-    // Output may have appeared outside a call from the I/O layer (a deferred
-    // or streamed response): the I/O layer should flush this connection.
+    // The connection has work for the I/O layer that did not come from one of
+    // its calls — output from a deferred or streamed response, or an answer
+    // finished: the I/O layer should settle this connection soon.
     virtual void wake(Connection& connection) = 0;
     // The core is done with a file segment's file: close it.
     virtual void release_file(std::uint64_t file) = 0;
@@ -110,7 +128,7 @@ public:
 
     // --- the end
     void abort(CloseReason reason);  // a socket error, or the server gives up on it
-    void begin_shutdown();           // close when idle; answer in-flight requests, then close
+    void begin_shutdown();           // close if between requests; else answer what is in flight, then close
     bool is_closed() const { return state_ == ConnectionState::closed; }
     std::uint64_t id() const { return id_; }
     ConnectionState state() const { return state_; }
@@ -140,10 +158,12 @@ private:
     void write_head(int status, std::string_view content_type, std::optional<std::uint64_t> length);
     void finish_response();
     void close(CloseReason reason);
+    void close_after(CloseReason reason);
     void notify_drained();
     void finish_input();
     bool worth_parsing(std::string_view unparsed) const;
     bool may_answer(int status) const;
+    bool streaming() const;
     void enter(ConnectionState state);
     void append_output(std::string_view bytes);
     bool output_pending() const { return sent_ < output_.size() || file_.has_value(); }
@@ -156,14 +176,11 @@ private:
     const Clock& clock_;
     Dispatcher& dispatcher_;
 
-    ConnectionState state_ = ConnectionState::idle;
-    CloseReason close_reason_ = CloseReason::none;
-    bool peer_done_ = false;        // the peer sent FIN: nothing more will arrive
-    bool closing_ = false;          // close after the current response
-    bool shutting_down_ = false;    // begin_shutdown() was called
-    bool write_shut_ = false;       // our FIN is sent: only draining is left
-    bool advancing_ = false;        // inside advance(): don't re-enter it
-    CloseReason pending_reason_ = CloseReason::done;  // why, once closing_ is set
+    // What the connection is doing is these three, and the output due:
+    ConnectionState state_ = ConnectionState::waiting;
+    std::optional<CloseReason> closing_;  // set: it closes after the current answer, for this reason
+    bool peer_done_ = false;              // the peer's FIN came: nothing more will arrive
+    CloseReason close_reason_ = CloseReason::none;  // once closed: why
     std::size_t requests_served_ = 0;
 
     // Input. `input_[start_, size)` is unparsed; consumed bytes before `start_`
@@ -179,11 +196,15 @@ private:
     std::uint64_t body_left_ = 0;               // Content-Length bytes still due
     std::optional<ChunkedDecoder> chunked_;     // set while reading a chunked body
     std::shared_ptr<Exchange> exchange_;        // shared with the handler's Response handles
-    bool head_only_ = false;                    // a HEAD request: the body is not sent
-    bool streaming_ = false;                    // chunked (or close-delimited) response body
-    int status_ = 0;                            // of the response, for the access log
-    std::uint64_t body_bytes_ = 0;              // body bytes handed over so far
     TimePoint request_started_{};               // when the head's first byte came
+
+    // The answer being written, for the writer and the access log.
+    struct Answer {
+        bool head_only = false;      // to a HEAD whose head parsed: the head alone (RFC 9110 §9.3.2)
+        int status = 0;
+        std::uint64_t body_bytes = 0;  // handed over so far
+    };
+    Answer answer_;
 
     // Output: `output_[sent_, size)` is due, then `file_`.
     std::string output_;

@@ -9,13 +9,39 @@
 
 namespace porter {
 
+// Where a connection is in its conversation: one request at a time, then the
+// end. Answers already given may still be going out in any state but closed:
+// what is due to be sent is the output's business (Connection::output()),
+// not a state. src/README.md draws the machine.
 enum class ConnectionState {
-    idle,          // no request yet: new, or kept alive. Left by a request's first byte
-    reading_head,  // part of a head has arrived. Left when it parses or fails
-    reading_body,  // head accepted, body arriving. Left when the body is complete or fails
-    handling,      // the application has the request and has not finished answering
-    draining,      // last response sent and FIN sent: discarding input until the peer's FIN
-    closed,        // finished: the I/O layer closes the socket
+    // For a request's first byte: the connection is new, or kept alive.
+    // Entered at the start, and when an answer is finished and the connection
+    // stays open. Left by a byte (reading_head), by the peer's FIN once every
+    // request it sent is answered (closing, or closed if nothing is due), or
+    // by the deadline (closed).
+    waiting,
+    // Part of a head has arrived. Left when it parses (reading_body, or
+    // handling when there is no body) or fails: an error answer (closing).
+    reading_head,
+    // The head is accepted and its body is arriving. Left when the body is
+    // complete (handling) or fails (closing).
+    reading_body,
+    // The application has the request. Left when its answer is finished
+    // (waiting; closing if the connection is not kept alive), or when the
+    // client goes first (closed).
+    handling,
+    // No more requests: what is due goes out, then our FIN (lingering; or
+    // closed, if the peer's FIN came already). Entered after an error answer,
+    // after the last answer (Connection: close, HTTP/1.0, the request cap,
+    // the server stopping), or when the peer's FIN came with answers still due.
+    closing,
+    // Our FIN is sent. Input is read and dropped until the peer's FIN or the
+    // linger deadline (closed): closing at once could make the kernel reset
+    // the connection, destroying an answer the client has not read yet.
+    lingering,
+    // Finished, with a CloseReason: the I/O layer closes the socket. Entered
+    // from any state; never left.
+    closed,
 };
 
 // Why a connection ended: the counters and the connection snapshot report it.

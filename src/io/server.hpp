@@ -78,7 +78,7 @@ struct Stats {
 struct ConnectionInfo {
     std::uint64_t id = 0;
     std::string peer;
-    ConnectionState state = ConnectionState::idle;
+    ConnectionState state = ConnectionState::waiting;
     CloseReason reason = CloseReason::none;  // for recently closed ones
     Duration age{};
     std::size_t requests = 0;

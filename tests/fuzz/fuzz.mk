@@ -18,7 +18,7 @@ FUZZ_TARGETS ?= parser chunked connection
 FUZZ_CXX := clang++
 FUZZ_DIR := $(BUILD)/fuzz
 FUZZ_CXXFLAGS := -std=c++20 -Wall -Wextra -Werror -O1 -g -fno-omit-frame-pointer \
-                 -fsanitize=address,undefined -fno-sanitize-recover=all $(SRC_INCLUDES) -Itests/fuzz
+                 -fsanitize=address,undefined -fno-sanitize-recover=all -D_GLIBCXX_ASSERTIONS $(SRC_INCLUDES) -Itests/fuzz
 FUZZ_SRC_OBJS := $(patsubst src/%.cpp,$(FUZZ_DIR)/src/%.o,$(wildcard src/core/*.cpp src/io/*.cpp))
 FUZZ_TOOLCHAIN := $(FUZZ_DIR)/toolchain.ok
 # Inputs past these sizes say nothing new: a head is capped at 16 KiB, and a

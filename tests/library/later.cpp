@@ -152,3 +152,25 @@ TEST_CASE("a posted task that throws does not lose the tasks posted with it") {
     }
     CHECK(ran == 1);
 }
+
+TEST_CASE("an HTTP/1.0 stream ended by a posted task closes at once: the end of a close-delimited body is our FIN") {
+    ServerOptions options{.listen = {.port = 0}};
+    options.connection.linger_timeout = std::chrono::hours(1);  // only the FIN can end it in time
+    Server server(options);
+    std::optional<Response> kept;
+    server.route("GET", "/events", [&](Request&, Response& res) {
+        REQUIRE(res.stream(200, "text/plain"));
+        kept = res.defer();
+    });
+    Peer peer = Peer::tcp(server.port());
+    REQUIRE(peer.send("GET /events HTTP/1.0\r\n\r\n"));
+    REQUIRE(serve_until(server, [&] { return kept.has_value(); }));
+    server.post([&] { kept->write("last words\n"); });
+    REQUIRE(serve_until(server, [&] {
+        peer.pump();
+        return peer.received.ends_with("\r\n\r\nlast words\n");
+    }));
+    server.post([&] { kept->end(); });  // no bytes: only the state changes
+    REQUIRE(peer.await_close(server));
+    CHECK(peer.received.ends_with("\r\n\r\nlast words\n"));
+}

@@ -138,7 +138,7 @@ TEST_CASE("connections() lists the open connections, oldest first, with peer, st
     std::vector<ConnectionInfo> open = server.connections();
     REQUIRE(open.size() == 3);
     CHECK(open[0].peer == idle.local_name());
-    CHECK(open[0].state == ConnectionState::idle);
+    CHECK(open[0].state == ConnectionState::waiting);
     CHECK(open[0].requests == 2);
     CHECK(open[1].peer == partial.local_name());
     CHECK(open[1].state == ConnectionState::reading_head);

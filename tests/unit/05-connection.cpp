@@ -9,7 +9,7 @@ TEST_CASE("a request gets its response byte for byte, with Date and Content-Leng
     Driver driver;
     CHECK(driver.send(get("/")) == response_bytes(200, "OK", "ok\n"));
     CHECK(driver.handled == std::vector<std::string>{"GET / 0"});
-    CHECK(driver.connection->state() == ConnectionState::idle);
+    CHECK(driver.connection->state() == ConnectionState::waiting);
 }
 
 TEST_CASE("a request split at every offset gets the same response") {
@@ -111,4 +111,12 @@ TEST_CASE("a stream the handler leaves open without defer() is ended for it") {
     std::string out = driver.send(get("/") + get("/next"));
     CHECK(out.find("7\r\npartial\r\n0\r\n\r\n") != std::string::npos);
     CHECK(driver.handled.size() == 2);
+}
+
+TEST_CASE("each state has its own name, for a status page: the enumerator's") {
+    using enum ConnectionState;
+    std::vector<std::pair<ConnectionState, std::string_view>> names = {
+        {waiting, "waiting"}, {reading_head, "reading_head"}, {reading_body, "reading_body"},
+        {handling, "handling"}, {closing, "closing"}, {lingering, "lingering"}, {closed, "closed"}};
+    for (const auto& [state, name] : names) CHECK(to_string(state) == name);
 }

@@ -10,7 +10,7 @@ TEST_CASE("pipelined requests in one read are answered in order (RFC 9112 §9.3.
     std::string out = driver.send(get("/a") + get("/b") + get("/c"));
     CHECK(out == response_bytes(200, "OK", "/a\n") + response_bytes(200, "OK", "/b\n") +
                      response_bytes(200, "OK", "/c\n"));
-    CHECK(driver.connection->state() == ConnectionState::idle);
+    CHECK(driver.connection->state() == ConnectionState::waiting);
 }
 
 TEST_CASE("three pipelined requests split at every offset give the same bytes") {
@@ -35,7 +35,7 @@ TEST_CASE("HTTP/1.1 persists by default; Connection: close ends it after the ans
     CHECK_FALSE(driver.wrote_fin);
     CHECK(driver.send(get("/", "Connection: close\r\n")) == response_bytes(200, "OK", "ok\n", true));
     CHECK(driver.wrote_fin);
-    CHECK(driver.connection->state() == ConnectionState::draining);
+    CHECK(driver.connection->state() == ConnectionState::lingering);
 }
 
 TEST_CASE("HTTP/1.0 closes unless it asks for keep-alive, and is told when it is kept (RFC 9112 §9.3)") {
@@ -47,7 +47,7 @@ TEST_CASE("HTTP/1.0 closes unless it asks for keep-alive, and is told when it is
     std::string out = kept.send("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
     CHECK(out.find("Connection: keep-alive\r\n") != std::string::npos);
     CHECK_FALSE(kept.wrote_fin);
-    CHECK(kept.connection->state() == ConnectionState::idle);
+    CHECK(kept.connection->state() == ConnectionState::waiting);
 }
 
 TEST_CASE("the per-connection request cap ends the connection with the last answer") {

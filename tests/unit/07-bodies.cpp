@@ -47,7 +47,7 @@ TEST_CASE("a body declared over the limit is refused with 413 before any of it i
     std::string out = driver.send("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 11\r\n\r\n");
     CHECK(out == response_bytes(413, "Content Too Large", "Content Too Large\n", true));
     CHECK(driver.handled.empty());
-    CHECK(driver.connection->state() == ConnectionState::draining);
+    CHECK(driver.connection->state() == ConnectionState::lingering);
 }
 
 TEST_CASE("Expect: 100-continue gets 100 before the body when a handler wants it (RFC 9110 §10.1.1)") {
