@@ -17,6 +17,8 @@
 #include <charconv>
 #include <optional>
 
+#include "grammar.hpp"
+
 namespace porter {
 
 namespace {
@@ -50,25 +52,6 @@ std::optional<std::string_view> strip_crlf(std::string_view line) {
     return line.substr(0, line.size() - 2);
 }
 
-// Length of the BWS, spaces and tabs, at the start of `text` (RFC 9110 §5.6.3).
-std::size_t whitespace_length(std::string_view text) {
-    std::size_t length = text.find_first_not_of(" \t");
-    return length == std::string_view::npos ? text.size() : length;
-}
-
-std::size_t token_length(std::string_view text) {
-    std::size_t length = 0;
-    while (length < text.size() && is_tchar(text[length])) ++length;
-    return length;
-}
-
-// What a quoted-string may hold, quoted-pair escapes aside (RFC 9110 §5.6.4):
-// tab, space, visible ASCII and obs-text; no other controls.
-bool is_quoted_text(char c) {
-    auto byte = static_cast<unsigned char>(c);
-    return c == '\t' || (byte >= 0x20 && byte != 0x7f);
-}
-
 // Length of the quoted-string at the start of `text`, or 0 if none is whole:
 // DQUOTE *( qdtext / quoted-pair ) DQUOTE.
 std::size_t quoted_string_length(std::string_view text) {
@@ -76,7 +59,7 @@ std::size_t quoted_string_length(std::string_view text) {
     for (std::size_t i = 1; i < text.size(); ++i) {
         if (text[i] == '"') return i + 1;
         if (text[i] == '\\') ++i;  // quoted-pair: the next byte stands for itself
-        if (i == text.size() || !is_quoted_text(text[i])) return 0;
+        if (i == text.size() || !is_field_value_char(text[i])) return 0;  // qdtext, quoted-pair: §5.6.4
     }
     return 0;
 }

@@ -8,6 +8,7 @@
 #include <limits>
 
 #include "date.hpp"
+#include "grammar.hpp"
 #include "request.hpp"
 
 namespace porter {
@@ -51,9 +52,7 @@ bool tags_match(EntityTag a, EntityTag b, Comparison how) {
     return a.opaque == b.opaque;
 }
 
-void skip_whitespace(std::string_view& rest) {
-    while (!rest.empty() && (rest.front() == ' ' || rest.front() == '\t')) rest.remove_prefix(1);
-}
+void skip_whitespace(std::string_view& rest) { rest.remove_prefix(whitespace_length(rest)); }
 
 // If-Match and If-None-Match = "*" / #entity-tag (§13.1.1, §13.1.2). "*"
 // matches whatever we have. A list that does not parse matches nothing: then
@@ -63,8 +62,7 @@ bool list_matches(std::string_view list, EntityTag current, Comparison how) {
     bool matched = false;
     for (;;) {
         // Empty list elements, ", ,", are allowed and skipped (§5.6.1.2).
-        while (!list.empty() && (list.front() == ',' || list.front() == ' ' || list.front() == '\t'))
-            list.remove_prefix(1);
+        while (!list.empty() && (list.front() == ',' || is_whitespace(list.front()))) list.remove_prefix(1);
         if (list.empty()) return matched;
         auto tag = take_entity_tag(list);
         if (!tag) return false;
@@ -170,19 +168,9 @@ struct ByteRange {
     std::uint64_t length = 0;
 };
 
-// 1*DIGIT. A number too big for 64 bits saturates: a position past the end
-// of any file means the same thing whatever its exact value.
-std::optional<std::uint64_t> parse_position(std::string_view digits) {
-    if (digits.empty()) return std::nullopt;
-    std::uint64_t value = 0;
-    for (char c : digits) {
-        if (c < '0' || c > '9') return std::nullopt;
-        auto digit = static_cast<std::uint64_t>(c - '0');
-        constexpr auto max = std::numeric_limits<std::uint64_t>::max();
-        value = value > (max - digit) / 10 ? max : value * 10 + digit;
-    }
-    return value;
-}
+// A first-pos or last-pos: 1*DIGIT. A number too big for 64 bits saturates:
+// a position past the end of any file means the same whatever its value.
+std::optional<std::uint64_t> parse_position(std::string_view digits) { return parse_decimal_saturating(digits); }
 
 // suffix-range = "-" suffix-length: the last n bytes, or all if fewer (§14.1.2).
 ByteRange resolve_suffix_range(std::string_view digits, std::uint64_t size) {

@@ -41,15 +41,8 @@ struct ParseResult {
 // `input`: they are valid while those bytes are.
 ParseResult parse_request(std::string_view input, const Limits& limits, Request& request);
 
-// Pieces of the grammar that the chunked decoder and the semantics share with
-// the parser, so that a token or a field line means one thing everywhere.
-
-// tchar: the characters of a token, such as a method or field name (RFC 9110 §5.6.2).
-bool is_tchar(char c);
-
-// `text` without the OWS (spaces and tabs) at either end (RFC 9110 §5.6.3).
-std::string_view trim_whitespace(std::string_view text);
-
+// The field line, shared with the chunked decoder's trailer section, so that
+// a field line means one thing everywhere (its pieces: grammar.hpp).
 // One field line at the start of `rest`, CRLF included (RFC 9112 §5), as in
 // a head or a chunked body's trailer section. complete: `field` holds views
 // into `rest`; incomplete: `rest` is a valid prefix; invalid: 400.

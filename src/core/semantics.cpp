@@ -16,11 +16,11 @@
 #include "semantics.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <optional>
 #include <string_view>
 #include <vector>
 
+#include "grammar.hpp"
 #include "parser.hpp"
 
 namespace porter {
@@ -63,9 +63,6 @@ std::size_t count_fields(const Request& request, std::string_view name) {
     auto has_name = [&](const Field& field) { return equals_ignoring_case(field.name, name); };
     return static_cast<std::size_t>(std::count_if(request.fields.begin(), request.fields.end(), has_name));
 }
-
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_hex_digit(char c) { return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
 
 // unreserved / sub-delims (RFC 3986 §2.2, §2.3): what a reg-name holds as is.
 bool is_reg_name_char(char c) {
@@ -118,17 +115,6 @@ bool is_valid_host(std::string_view value) {
 }
 
 Framing refuse(int status) { return {BodyFraming::none, 0, status}; }
-
-// Content-Length = 1*DIGIT (RFC 9110 §8.6). For an unsigned type from_chars
-// takes no sign, no space and no "0x", and reports overflow: "+5", "0x10" and
-// 18446744073709551616 all fail here.
-std::optional<std::uint64_t> parse_decimal(std::string_view text) {
-    std::uint64_t value = 0;
-    const char* end = text.data() + text.size();
-    auto [stop, error] = std::from_chars(text.data(), end, value);
-    if (error != std::errc() || stop != end) return std::nullopt;
-    return value;
-}
 
 // The one length that every Content-Length line and list element agrees on,
 // or nullopt if any is not a number or two differ (RFC 9112 §6.3 rule 5: an

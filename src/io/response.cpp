@@ -5,41 +5,21 @@
 // calls do nothing and report false.
 #include "response.hpp"
 
-#include <algorithm>
-
 #include "connection.hpp"
 #include "exchange.hpp"
-#include "parser.hpp"
-#include "request.hpp"
+#include "grammar.hpp"
 #include "response_for.hpp"
 
 namespace porter {
-
-namespace {
-
-bool is_token(std::string_view text) {
-    return !text.empty() && std::all_of(text.begin(), text.end(), is_tchar);
-}
-
-// A field value a handler may send: visible characters, spaces and tabs, and
-// obs-text (RFC 9110 §5.5). CR or LF here would start a new field of the
-// attacker's choosing: response splitting.
-bool is_safe_value(std::string_view text) {
-    for (char c : text) {
-        auto byte = static_cast<unsigned char>(c);
-        if ((byte < 0x20 && c != '\t') || byte == 0x7f) return false;
-    }
-    return true;
-}
-
-}  // namespace
 
 Response::Response(std::shared_ptr<Exchange> exchange) : exchange_(std::move(exchange)) {}
 
 Response response_for(std::shared_ptr<Exchange> exchange) { return Response(std::move(exchange)); }
 
+// A field value with CR or LF would start a new field of the caller's (or an
+// attacker's) choosing: response splitting. is_field_value refuses both.
 bool Response::set_field(std::string_view name, std::string_view value) {
-    if (exchange_->decided || !is_token(name) || !is_safe_value(value)) return false;
+    if (exchange_->decided || !is_token(name) || !is_field_value(value)) return false;
     // Content-Type goes with the body (send, file, stream); a second one here
     // would make two, which RFC 9110 §5.3 forbids for a singleton field.
     for (std::string_view reserved : {"Date", "Content-Length", "Transfer-Encoding", "Connection", "Content-Type"})
@@ -56,7 +36,7 @@ bool Response::text(int status, std::string body) {
 // set_field's rule: no CR LF smuggled in with it.
 bool Response::send(int status, std::string body, std::string_view content_type) {
     Connection* connection = exchange_->connection;
-    return connection && is_safe_value(content_type) && connection->respond(status, std::move(body), content_type);
+    return connection && is_field_value(content_type) && connection->respond(status, std::move(body), content_type);
 }
 
 // The core holds no descriptors: the file goes to it as a segment named by
@@ -64,7 +44,7 @@ bool Response::send(int status, std::string body, std::string_view content_type)
 // hands the segment back (Server's release_file).
 bool Response::file(int status, FileBody body, std::string_view content_type) {
     Connection* connection = exchange_->connection;
-    if (!connection || !is_safe_value(content_type)) return false;  // body.file closes here
+    if (!connection || !is_field_value(content_type)) return false;  // body.file closes here
     FileSegment segment{.file = static_cast<std::uint64_t>(body.file.release()), .offset = body.offset, .length = body.length};
     return connection->respond_file(status, segment, content_type);
 }
@@ -73,7 +53,7 @@ bool Response::empty(int status) { return send(status, "", ""); }
 
 bool Response::stream(int status, std::string_view content_type) {
     Connection* connection = exchange_->connection;
-    return connection && is_safe_value(content_type) && connection->stream_start(status, content_type);
+    return connection && is_field_value(content_type) && connection->stream_start(status, content_type);
 }
 
 bool Response::write(std::string_view bytes) {

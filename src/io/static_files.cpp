@@ -19,6 +19,7 @@
 #include <memory>
 
 #include "conditional.hpp"
+#include "grammar.hpp"
 #include "mime.hpp"
 #include "open_beneath.hpp"
 #include "request.hpp"

@@ -21,6 +21,7 @@
 #include <fuzzer/FuzzedDataProvider.h>
 
 #include "check.hpp"
+#include "grammar.hpp"
 #include "parser.hpp"
 
 namespace {

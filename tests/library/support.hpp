@@ -31,6 +31,7 @@
 #include <thread>
 #include <utility>
 
+#include "grammar.hpp"  // equals_ignoring_case, for reading heads
 #include "harness.hpp"
 #include "porter.hpp"
 
