@@ -13,26 +13,16 @@
 //   - Empty lines before the request line are skipped (§2.2).
 #include "parser.hpp"
 
-namespace porter {
+#include "grammar.hpp"
 
-// #region char_classes
-// tchar: the characters of a token, such as a method or field name (RFC 9110 §5.6.2).
-bool is_tchar(char c) {
-    if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) return true;
-    return std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
-}
+namespace porter {
 
 namespace {
 
+// #region char_classes
 // A request-target is visible ASCII, no spaces or controls (RFC 9112 §3.2).
+// Tokens and field values are grammar.hpp's: the response checks them too.
 bool is_target_char(char c) { return c > 0x20 && c < 0x7f; }
-
-// field-vchar: visible ASCII or obs-text (RFC 9110 §5.5); spaces and tabs may
-// sit between them. CR, LF, NUL and the other controls may not.
-bool is_field_value_char(char c) {
-    auto byte = static_cast<unsigned char>(c);
-    return (byte > 0x20 && byte != 0x7f) || c == ' ' || c == '\t';
-}
 // #endregion char_classes
 
 // #region verdicts
@@ -47,12 +37,6 @@ std::size_t span_of(std::string_view text, bool (*is_allowed)(char)) {
     std::size_t length = 0;
     while (length < text.size() && is_allowed(text[length])) ++length;
     return length;
-}
-
-std::string_view trim_whitespace(std::string_view text) {
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-    return text;
 }
 // #endregion spans
 
@@ -80,7 +64,7 @@ ParseResult parse_request_line(std::string_view rest, const Limits& limits, Requ
     std::string_view line = rest.substr(0, limits.max_request_line + 2);
     auto out_of_line = [&] { return line.size() < limits.max_request_line + 2 ? incomplete() : invalid(414); };
 
-    std::size_t method_length = span_of(line, is_tchar);
+    std::size_t method_length = token_length(line);
     if (method_length == line.size()) return out_of_line();
     if (method_length == 0 || line[method_length] != ' ') return invalid(400);
     request.method = line.substr(0, method_length);
@@ -103,7 +87,7 @@ ParseResult parse_request_line(std::string_view rest, const Limits& limits, Requ
 // field-name ":" OWS field-value OWS CRLF (RFC 9112 §5). A line that starts
 // with whitespace is obs-fold, or whitespace before the first field: both 400.
 ParseResult parse_field_line(std::string_view rest, Request& request) {
-    std::size_t name_length = span_of(rest, is_tchar);
+    std::size_t name_length = token_length(rest);
     if (name_length == rest.size()) return incomplete();
     // Anything but a colon right after the name, including a space (§5.1: a
     // proxy might strip it and see a different field than we do), is a 400.

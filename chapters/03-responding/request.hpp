@@ -51,7 +51,4 @@ struct Request {
     std::string_view param(std::string_view name) const;
 };
 
-// ASCII case-insensitive comparison, as field names and tokens need.
-bool equals_ignoring_case(std::string_view a, std::string_view b);
-
 }  // namespace porter

@@ -5,29 +5,12 @@
 // serialize() writes it out, the same way for every status.
 #include "response.hpp"
 
-#include <algorithm>
-
-#include "parser.hpp"
+#include "grammar.hpp"
 #include "request.hpp"
 
 namespace porter {
 
 namespace {
-
-bool is_token(std::string_view text) {
-    return !text.empty() && std::all_of(text.begin(), text.end(), is_tchar);
-}
-
-// A field value a handler may send: visible characters, spaces and tabs, and
-// obs-text (RFC 9110 §5.5). CR or LF here would start a new field of the
-// attacker's choosing: response splitting.
-bool is_safe_value(std::string_view text) {
-    for (char c : text) {
-        auto byte = static_cast<unsigned char>(c);
-        if ((byte < 0x20 && c != '\t') || byte == 0x7f) return false;
-    }
-    return true;
-}
 
 // 1xx, 204 and 304 never carry a body (RFC 9110 §15.2, §15.3.5, §15.4.5), so
 // the fields that describe one would describe nothing.
@@ -37,7 +20,7 @@ bool may_have_body(int status) { return status >= 200 && status != 204 && status
 
 // #region set_field
 bool Response::set_field(std::string_view name, std::string_view value) {
-    if (is_finished() || !is_token(name) || !is_safe_value(value)) return false;
+    if (is_finished() || !is_token(name) || !is_field_value(value)) return false;
     // Content-Type goes with the body (an argument of send); a second one here
     // would make two, which RFC 9110 §5.3 forbids for a singleton field.
     for (std::string_view reserved : {"Date", "Content-Length", "Transfer-Encoding", "Connection", "Content-Type"})
@@ -56,7 +39,7 @@ bool Response::text(int status, std::string body) {
 // anything else is not a status line. The type goes on the wire as a field
 // value, so it is held to set_field's rule: no CR LF smuggled in with it.
 bool Response::send(int status, std::string body, std::string_view content_type) {
-    if (is_finished() || status < 200 || status > 599 || !is_safe_value(content_type)) return false;
+    if (is_finished() || status < 200 || status > 599 || !is_field_value(content_type)) return false;
     status_ = status;
     content_type_ = content_type;
     body_ = std::move(body);

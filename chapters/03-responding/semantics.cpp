@@ -12,6 +12,8 @@
 #include <algorithm>
 #include <string_view>
 
+#include "grammar.hpp"
+
 namespace porter {
 
 namespace {
@@ -20,9 +22,6 @@ std::size_t count_fields(const Request& request, std::string_view name) {
     auto has_name = [&](const Field& field) { return equals_ignoring_case(field.name, name); };
     return static_cast<std::size_t>(std::count_if(request.fields.begin(), request.fields.end(), has_name));
 }
-
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_hex_digit(char c) { return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
 
 // #region host
 // unreserved / sub-delims (RFC 3986 §2.2, §2.3): what a reg-name holds as is.

@@ -5,18 +5,9 @@
 // Not yet: dot segments (§5.2.4), for file names — chapter 04.
 #include "uri.hpp"
 
+#include "grammar.hpp"
+
 namespace porter {
-
-namespace {
-
-std::optional<int> hex_digit_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return std::nullopt;
-}
-
-}  // namespace
 
 std::optional<std::string> percent_decode(std::string_view encoded) {
     std::string decoded;

@@ -12,6 +12,8 @@
 #include <cstddef>
 #include <span>
 
+#include "grammar.hpp"
+
 namespace porter {
 
 namespace {
@@ -89,7 +91,7 @@ std::optional<int> take_digits(std::string_view& rest, std::size_t width) {
     if (rest.size() < width) return std::nullopt;
     int value = 0;
     for (char c : rest.substr(0, width)) {
-        if (c < '0' || c > '9') return std::nullopt;
+        if (!is_digit(c)) return std::nullopt;
         value = value * 10 + (c - '0');
     }
     rest.remove_prefix(width);

@@ -4,7 +4,7 @@
 // application/octet-stream, which a browser downloads rather than renders.
 #include "mime.hpp"
 
-#include "request.hpp"
+#include "grammar.hpp"
 
 namespace porter {
 

@@ -42,8 +42,4 @@ struct ParseResult {
 // in `request` point into `input`: they are valid while those bytes are.
 ParseResult parse_request(std::string_view input, const Limits& limits, Request& request);
 
-// tchar: the characters of a token, such as a method or field name (RFC 9110
-// §5.6.2). The response checks the field names a handler sets with it too.
-bool is_tchar(char c);
-
 }  // namespace porter

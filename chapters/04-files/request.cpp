@@ -5,22 +5,9 @@
 // buffer) or into its params, and is valid as long as they are.
 #include "request.hpp"
 
-#include <algorithm>
+#include "grammar.hpp"
 
 namespace porter {
-
-namespace {
-
-// Not std::tolower: that follows the C locale, and is undefined for the
-// negative chars that obs-text bytes become. Field names and tokens are ASCII.
-char to_lower_ascii(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
-}  // namespace
-
-bool equals_ignoring_case(std::string_view a, std::string_view b) {
-    auto same = [](char x, char y) { return to_lower_ascii(x) == to_lower_ascii(y); };
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), same);
-}
 
 // The first, not a combination: a list-valued field may be sent as several
 // lines (RFC 9110 §5.3), and a caller that cares reads them all.

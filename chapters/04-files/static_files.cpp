@@ -28,6 +28,8 @@
 #include <memory>
 #include <system_error>
 
+#include "grammar.hpp"
+
 namespace porter {
 
 namespace chrono = std::chrono;

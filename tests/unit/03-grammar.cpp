@@ -1,10 +1,8 @@
 // The small rules of HTTP's grammar, written once (grammar.hpp), checked
 // against the RFCs' ABNF byte by byte: RFC 9110 §5.6.2 (tchar), §5.6.3 (OWS),
-// §5.5 (field values), RFC 5234 B.1 (DIGIT, HEXDIG), and §8.6's 1*DIGIT with
-// the two overflow policies the core needs.
+// §5.5 (field values), RFC 5234 B.1 (DIGIT, HEXDIG).
 #include <doctest/doctest.h>
 
-#include <limits>
 #include <string>
 #include <string_view>
 
@@ -75,20 +73,4 @@ TEST_CASE("case-insensitive for ASCII letters only: obs-text bytes are compared 
     CHECK_FALSE(equals_ignoring_case("a", "b"));
     CHECK_FALSE(equals_ignoring_case("\xc0", "\xe0"));  // À and à in Latin-1: not ASCII, not folded
     CHECK_FALSE(equals_ignoring_case("[", "{"));  // 0x5b and 0x7b differ by the case bit, but are not letters
-}
-
-TEST_CASE("1*DIGIT: past 2^64 - 1, parse_decimal refuses and parse_decimal_saturating is 2^64 - 1") {
-    constexpr auto max = std::numeric_limits<std::uint64_t>::max();
-    CHECK(parse_decimal("0") == 0u);
-    CHECK(parse_decimal("007") == 7u);
-    CHECK(parse_decimal("18446744073709551615") == max);
-    CHECK(parse_decimal("18446744073709551616") == std::nullopt);
-    CHECK(parse_decimal_saturating("18446744073709551616") == max);
-    CHECK(parse_decimal_saturating("99999999999999999999999999") == max);
-    CHECK(parse_decimal_saturating("42") == 42u);
-    for (std::string_view bad : {"", "+5", "-1", " 5", "5 ", "0x10", "1a", "1.5"}) {
-        CAPTURE(bad);
-        CHECK(parse_decimal(bad) == std::nullopt);
-        CHECK(parse_decimal_saturating(bad) == std::nullopt);
-    }
 }

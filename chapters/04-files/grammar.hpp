@@ -1,0 +1,45 @@
+// Grammar: the small rules of HTTP's ABNF that more than one file needs, each
+// written once, under one name.
+//
+// Layer: core; pure functions. The parser reads tokens and field values; the
+// response checks the fields a handler sets by the same rules; the semantics
+// and the URI code read digits and hex digits. If each had its own version, a
+// byte could be a token character in one place and not in another — the
+// kind of disagreement request smuggling lives on. RFC 9110 §5.5 and §5.6,
+// and RFC 5234 appendix B for DIGIT and HEXDIG.
+//
+// Not yet: 1*DIGIT as a number, for Content-Length — chapter 07.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string_view>
+
+namespace porter {
+
+// DIGIT, HEXDIG, and a hex digit's value (RFC 5234 B.1; HEXDIG either case).
+bool is_digit(char c);
+bool is_hex_digit(char c);
+std::optional<int> hex_digit_value(char c);
+
+// tchar: a character of a token, such as a method or a field name (RFC 9110
+// §5.6.2); a token is 1*tchar.
+bool is_tchar(char c);
+std::size_t token_length(std::string_view text);  // the tchars at the start of `text`
+bool is_token(std::string_view text);
+
+// OWS: spaces and tabs (RFC 9110 §5.6.3).
+bool is_whitespace(char c);
+std::size_t whitespace_length(std::string_view text);  // at the start of `text`
+std::string_view trim_whitespace(std::string_view text);  // at both ends
+
+// A field value's characters (RFC 9110 §5.5): visible ASCII, obs-text,
+// spaces and tabs; never CR, LF, NUL or another control. A value with CR or
+// LF would let one field inject others.
+bool is_field_value_char(char c);
+bool is_field_value(std::string_view text);
+
+// ASCII case-insensitive comparison, as field names and tokens need.
+bool equals_ignoring_case(std::string_view a, std::string_view b);
+
+}  // namespace porter
