@@ -397,8 +397,9 @@ void Connection::finish_response() {
                          std::chrono::duration_cast<Duration>(clock_.now - request_started_));
     // A pipelined request may be waiting. It is not parsed here, inside the
     // Response call that finished this one (a handler running inside another
-    // handler's call): advance() takes it when the output moves on (sent()),
-    // or, for an answer given inside dispatch(), when dispatch returns.
+    // handler's call): advance() takes it when the output moves on (sent(),
+    // sent_file()), or, for an answer given inside dispatch(), when dispatch
+    // returns.
     enter(closing_ ? ConnectionState::closing : ConnectionState::waiting);
     // Even with no bytes added (an HTTP/1.0 stream's end is our FIN), the
     // I/O layer has work: our FIN, or the next request.
@@ -507,8 +508,11 @@ void Connection::begin_shutdown() {
     bool between_requests = requests_served_ > 0 && start_ == input_.size() && !output_pending();
     if (state_ == ConnectionState::waiting && between_requests) return close(CloseReason::shutdown);
     // In flight: its answer says Connection: close, unless already written.
+    // A pipelined request already here is still answered (with close): the
+    // connection keeps waiting until the answer before it has moved on.
     close_after(CloseReason::shutdown);
-    if (state_ == ConnectionState::waiting && output_pending()) enter(ConnectionState::closing);
+    if (state_ == ConnectionState::waiting && output_pending() && start_ == input_.size())
+        enter(ConnectionState::closing);
 }
 
 // Decides that the connection closes after the current answer. The first

@@ -28,8 +28,8 @@
 //   - dispatch() runs the handler inside advance(). The handler's Response
 //     calls come back in (respond, stream_start, ...); they may finish the
 //     answer, but never take the next request: a handler never runs inside
-//     another's call. advance() takes it once dispatch() returns, or sent()
-//     does, for an answer given later.
+//     another's call. advance() takes it once dispatch() returns, or, for an
+//     answer given later, when its output moves on (sent(), sent_file()).
 //   - close() runs the application's on_close; sent() runs its on_drain. Both
 //     may call Response methods (after close, they do nothing) or the server.
 //   - The Dispatcher's wake() and finished() are called from inside all of

@@ -16,9 +16,11 @@ namespace porter {
 enum class ConnectionState {
     // For a request's first byte: the connection is new, or kept alive.
     // Entered at the start, and when an answer is finished and the connection
-    // stays open. Left by a byte (reading_head), by the peer's FIN once every
-    // request it sent is answered (closing, or closed if nothing is due), or
-    // by the deadline (closed).
+    // stays open. Left for reading_head when a byte is there to parse — at
+    // once, or for a pipelined request when the answer before it has moved on
+    // (sent(), sent_file()); for closing, or closed if nothing is due, by the
+    // peer's FIN once every request it sent is answered, or by the server
+    // stopping; for closed by the deadline.
     waiting,
     // Part of a head has arrived. Left when it parses (reading_body, or
     // handling when there is no body) or fails: an error answer (closing).

@@ -28,3 +28,19 @@ TEST_CASE("a bad request while the server stops is reported as a parse error, no
     CHECK(driver.connection->is_closed());
     CHECK(driver.connection->close_reason() == CloseReason::parse_error);
 }
+
+TEST_CASE("a pipelined request already received when the server stops is still answered, with Connection: close") {
+    Driver driver;
+    std::optional<Response> later;
+    driver.handler = [&](Request& req, Response& res) {
+        if (req.target == "/slow") later = res.defer();
+        else res.text(200, "ok\n");
+    };
+    driver.connection->receive(get("/slow") + get("/next"));
+    REQUIRE(later);
+    later->text(200, "slow\n");  // its output is due; /next is not parsed yet
+    driver.connection->begin_shutdown();
+    CHECK(driver.take_output() == response_bytes(200, "OK", "slow\n") + response_bytes(200, "OK", "ok\n", true));
+    CHECK(driver.handled.size() == 2);
+    CHECK(driver.wrote_fin);
+}
