@@ -7,8 +7,6 @@
 
 namespace porter {
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-
 bool is_hex_digit(char c) { return hex_digit_value(c).has_value(); }
 
 std::optional<int> hex_digit_value(char c) {
@@ -18,21 +16,14 @@ std::optional<int> hex_digit_value(char c) {
     return std::nullopt;
 }
 
-bool is_tchar(char c) {
-    if (is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) return true;
-    return std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
-}
-
 std::size_t token_length(std::string_view text) {
-    return static_cast<std::size_t>(std::find_if_not(text.begin(), text.end(), is_tchar) - text.begin());
+    return span_of<is_tchar>(text);
 }
 
 bool is_token(std::string_view text) { return !text.empty() && token_length(text) == text.size(); }
 
-bool is_whitespace(char c) { return c == ' ' || c == '\t'; }
-
 std::size_t whitespace_length(std::string_view text) {
-    return static_cast<std::size_t>(std::find_if_not(text.begin(), text.end(), is_whitespace) - text.begin());
+    return span_of<is_whitespace>(text);
 }
 
 std::string_view trim_whitespace(std::string_view text) {
@@ -41,12 +32,7 @@ std::string_view trim_whitespace(std::string_view text) {
     return text;
 }
 
-bool is_field_value_char(char c) {
-    auto byte = static_cast<unsigned char>(c);
-    return (byte > 0x20 && byte != 0x7f) || is_whitespace(c);
-}
-
-bool is_field_value(std::string_view text) { return std::all_of(text.begin(), text.end(), is_field_value_char); }
+bool is_field_value(std::string_view text) { return span_of<is_field_value_char>(text) == text.size(); }
 
 namespace {
 

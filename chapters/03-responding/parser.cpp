@@ -31,15 +31,6 @@ ParseResult incomplete() { return {ParseStatus::incomplete, 0, 0}; }
 ParseResult complete(std::size_t consumed) { return {ParseStatus::complete, consumed, 0}; }
 // #endregion verdicts
 
-// #region spans
-// Length of the run of characters at the start of `text` that pass `is_allowed`.
-std::size_t span_of(std::string_view text, bool (*is_allowed)(char)) {
-    std::size_t length = 0;
-    while (length < text.size() && is_allowed(text[length])) ++length;
-    return length;
-}
-// #endregion spans
-
 // #region parse_version
 // "HTTP/" DIGIT "." DIGIT CRLF, compared a byte at a time so that a prefix is
 // "incomplete" and the first wrong byte is "invalid" (RFC 9112 §2.3).
@@ -70,7 +61,7 @@ ParseResult parse_request_line(std::string_view rest, const Limits& limits, Requ
     request.method = line.substr(0, method_length);
 
     std::string_view after_method = line.substr(method_length + 1);
-    std::size_t target_length = span_of(after_method, is_target_char);
+    std::size_t target_length = span_of<is_target_char>(after_method);
     if (target_length == after_method.size()) return out_of_line();
     if (target_length == 0 || after_method[target_length] != ' ') return invalid(400);
     request.target = after_method.substr(0, target_length);
@@ -94,7 +85,7 @@ ParseResult parse_field_line(std::string_view rest, Request& request) {
     if (name_length == 0 || rest[name_length] != ':') return invalid(400);
 
     std::string_view after_colon = rest.substr(name_length + 1);
-    std::size_t value_length = span_of(after_colon, is_field_value_char);
+    std::size_t value_length = span_of<is_field_value_char>(after_colon);
     std::string_view line_end = after_colon.substr(value_length);  // what stopped the value
     if (line_end.empty() || line_end == "\r") return incomplete();
     if (!line_end.starts_with("\r\n")) return invalid(400);  // a control, NUL, bare CR or LF

@@ -17,26 +17,45 @@
 
 namespace porter {
 
+// The character classes are inline: the parser asks them about every byte
+// of every head, and a call per byte would cost more than the test.
+
+// The length of the run of characters at the start of `text` that pass
+// `is_allowed`. The test is a template argument, not a pointer, so that it is
+// inlined into the loop: a call per byte would cost more than the test.
+template <bool (*is_allowed)(char)>
+std::size_t span_of(std::string_view text) {
+    std::size_t length = 0;
+    while (length < text.size() && is_allowed(text[length])) ++length;
+    return length;
+}
+
 // DIGIT, HEXDIG, and a hex digit's value (RFC 5234 B.1; HEXDIG either case).
-bool is_digit(char c);
+inline bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_hex_digit(char c);
 std::optional<int> hex_digit_value(char c);
 
 // tchar: a character of a token, such as a method or a field name (RFC 9110
 // §5.6.2); a token is 1*tchar.
-bool is_tchar(char c);
+inline bool is_tchar(char c) {
+    if (is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) return true;
+    return std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+}
 std::size_t token_length(std::string_view text);  // the tchars at the start of `text`
 bool is_token(std::string_view text);
 
 // OWS: spaces and tabs (RFC 9110 §5.6.3).
-bool is_whitespace(char c);
+inline bool is_whitespace(char c) { return c == ' ' || c == '\t'; }
 std::size_t whitespace_length(std::string_view text);  // at the start of `text`
 std::string_view trim_whitespace(std::string_view text);  // at both ends
 
 // A field value's characters (RFC 9110 §5.5): visible ASCII, obs-text,
 // spaces and tabs; never CR, LF, NUL or another control. A value with CR or
 // LF would let one field inject others.
-bool is_field_value_char(char c);
+inline bool is_field_value_char(char c) {
+    auto byte = static_cast<unsigned char>(c);
+    return (byte > 0x20 && byte != 0x7f) || is_whitespace(c);
+}
 bool is_field_value(std::string_view text);
 
 // ASCII case-insensitive comparison, as field names and tokens need.
