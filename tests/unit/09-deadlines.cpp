@@ -64,6 +64,24 @@ TEST_CASE("a client that stops reading is cut off when the write deadline passes
     CHECK(driver.connection->close_reason() == CloseReason::timeout);
 }
 
+TEST_CASE("a last answer the client stops reading is cut off at the write deadline too, not the linger timeout") {
+    ConnectionOptions options;
+    options.write_timeout = 5s;
+    options.linger_timeout = 1s;
+    Driver driver(options);
+    driver.handler = [](Request&, Response& res) { res.text(200, std::string(1000, 'x')); };
+    driver.connection->receive(get("/", "Connection: close\r\n"));  // unread: no FIN can follow it yet
+    REQUIRE(driver.connection->state() == ConnectionState::closing);
+    driver.clock.now += 4s;
+    REQUIRE(driver.connection->deadline());
+    CHECK(*driver.connection->deadline() == driver.clock.now + 1s);
+    driver.clock.now += 1s;
+    driver.connection->expire();
+    CHECK(driver.connection->is_closed());
+    CHECK(driver.connection->close_reason() == CloseReason::timeout);
+    CHECK(driver.connection->input_room() == 0);  // closed: it takes nothing more
+}
+
 TEST_CASE("a streamed answer the client stops reading is cut off at the write deadline, handler or not") {
     ConnectionOptions options;
     options.write_timeout = 5s;
