@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "static_files.hpp"
+#include "conditional.hpp"
 
 using namespace porter;
 using std::chrono::system_clock;

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "static_files.hpp"
+#include "conditional.hpp"
 
 using namespace porter;
 using std::chrono::system_clock;
