@@ -32,6 +32,11 @@ struct Driver : Dispatcher {
     explicit Driver(ConnectionOptions chosen = {}) : options(chosen) {
         connection = std::make_unique<Connection>(7, options, clock, *this);
     }
+    // First: a connection that closes as it is destroyed calls back into
+    // this driver (release_file), whose members must still be there.
+    ~Driver() { connection.reset(); }
+    Driver(const Driver&) = delete;
+    Driver& operator=(const Driver&) = delete;
 
     // The client sends `bytes`; returns all the connection then has to send.
     std::string send(std::string_view bytes) {
