@@ -401,9 +401,10 @@ void Connection::finish_response() {
     // sent_file()), or, for an answer given inside dispatch(), when dispatch
     // returns.
     enter(closing_ ? ConnectionState::closing : ConnectionState::waiting);
-    // Even with no bytes added (an HTTP/1.0 stream's end is our FIN), the
-    // I/O layer has work: our FIN, or the next request.
-    dispatcher_.wake(*this);
+    // Output still due brings the I/O layer back by itself: it was woken when
+    // the bytes were added, or waits for the socket to take more. With none
+    // due — an HTTP/1.0 stream's end is our FIN, no bytes — wake it for that.
+    if (!output_pending()) dispatcher_.wake(*this);
 }
 
 // --- output ---------------------------------------------------------------

@@ -461,7 +461,7 @@ void Server::Impl::wake(Connection& connection) {
 void Server::Impl::release_file(std::uint64_t file) { Fd(static_cast<int>(file)).reset(); }
 
 void Server::Impl::finished(Connection& connection, const Request& request, int status, std::uint64_t bytes,
-                      Duration duration) {
+                            Duration duration) {
     ++stats_.responses;
     if (!options_.access_log) return;
     auto found = links_.find(connection.id());
