@@ -97,7 +97,7 @@ SRC_OBJS := $(patsubst src/%.cpp,$(BUILD)/src/%.o,$(wildcard src/core/*.cpp src/
 SRC_INCLUDES := -Isrc -Isrc/core -Isrc/io
 # The API: what `make install` puts in include/porter/, and all an application
 # (and every example) compiles against; the rest of src/ is internal.
-PUBLIC_HEADERS := src/porter.hpp $(addprefix src/core/,connection_state.hpp handler.hpp options.hpp request.hpp status.hpp) \
+PUBLIC_HEADERS := src/porter.hpp $(addprefix src/core/,access_record.hpp connection_state.hpp handler.hpp options.hpp request.hpp status.hpp) \
     $(addprefix src/io/,fd.hpp response.hpp server.hpp static_files.hpp)
 PUBLIC_INCLUDE := $(BUILD)/include
 LIBPORTER := $(BUILD)/libporter.a

@@ -10,6 +10,7 @@
 #include "connection.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 
 #include "semantics.hpp"
 #include "writer.hpp"
@@ -31,6 +32,8 @@ CloseReason reason_for_error(int status) {
 // connection's work; noexcept makes an exception from one end the program
 // rather than unwind through the loop (response.hpp says so).
 void run_callback(const std::function<void()>& callback) noexcept { callback(); }
+
+std::exception_ptr application_error(const char* what) { return std::make_exception_ptr(std::logic_error(what)); }
 
 }  // namespace
 
@@ -56,14 +59,16 @@ std::string_view to_string(CloseReason reason) {
     case CloseReason::parse_error: return "parse_error";
     case CloseReason::limit: return "limit";
     case CloseReason::shutdown: return "shutdown";
+    case CloseReason::app_error: return "app_error";
     case CloseReason::io_error: return "io_error";
     }
     return "?";
 }
 
-Connection::Connection(std::uint64_t id, const ConnectionOptions& options, const Clock& clock, Dispatcher& dispatcher)
-    : id_(id), options_(options), clock_(clock), dispatcher_(dispatcher),
-      state_since_(clock.now), last_progress_(clock.now) {}
+Connection::Connection(std::uint64_t id, std::string_view peer, const ConnectionOptions& options, const Clock& clock,
+                       Dispatcher& dispatcher)
+    : id_(id), peer_(peer), options_(options), clock_(clock), dispatcher_(dispatcher),
+      keeps_records_(dispatcher.keeps_records()), state_since_(clock.now), last_progress_(clock.now) {}
 
 Connection::~Connection() {
     if (state_ != ConnectionState::closed) close(CloseReason::io_error);
@@ -113,8 +118,19 @@ void Connection::receive_end() {
     // A client may half-close after sending its requests: it still reads the
     // answers. Serve what has arrived, then close (see finish_input).
     peer_done_ = true;
-    if (state_ == ConnectionState::lingering) close(closing_.value_or(CloseReason::peer_closed));
-    else advance();
+    if (state_ == ConnectionState::lingering) return close(closing_.value_or(CloseReason::peer_closed));
+    // TCP cannot say whether a FIN means "I have left" or "I have sent all
+    // I will, and I am reading": both are common. So the application hears it
+    // (client_gone(), on_close) and may stop slow work, and an answer it
+    // gives anyway is still sent, for the client that reads.
+    if (exchange_ && !exchange_->finished) {
+        exchange_->input_ended = true;
+        if (exchange_->on_close) {
+            auto callback = std::move(exchange_->on_close);
+            run_callback(callback);
+        }
+    }
+    advance();
 }
 
 // The peer has finished sending and every request it sent is answered: send
@@ -197,6 +213,9 @@ void Connection::read_head() {
 // A head has parsed: decide what it means for the body and the connection.
 void Connection::accept_head() {
     request_.received = clock_.wall;
+    request_.peer = peer_;
+    request_.connection_id = id_;
+    begin_record();
     answer_.head_only = request_.method == "HEAD";
     if (int status = check_target(request_)) return fail(status, CloseReason::parse_error);
     if (int status = check_host(request_)) return fail(status, CloseReason::parse_error);
@@ -251,13 +270,44 @@ void Connection::dispatch() {
     enter(ConnectionState::handling);
     exchange_ = std::make_shared<Exchange>();
     exchange_->connection = this;
+    exchange_->input_ended = peer_done_;  // a pipelined request after the client's FIN
     std::shared_ptr<Exchange> exchange = exchange_;  // the handler may finish it, and reset ours
     dispatcher_.dispatch(*this, request_, exchange);
     // A handler that neither answered nor kept the response for later has
     // forgotten the client: say so rather than leave it waiting.
     if (exchange->connection != this || exchange->deferred) return;
-    if (!exchange->decided) respond_instead(500, "the handler sent no response\n");
+    if (!exchange->decided) fail_exchange(application_error("the handler returned without an answer"));
     else stream_end();  // decided and not finished: a stream, without defer(), that nobody else can end
+}
+
+// --- the application's failures ---------------------------------------------
+
+// The application's error goes to the server (its error hook) while the
+// request is still there to name it.
+void Connection::report_failure(std::exception_ptr error) { dispatcher_.failed(*this, request_, std::move(error)); }
+
+void Connection::fail_exchange(std::exception_ptr error) {
+    if (!exchange_) return;
+    report_failure(std::move(error));
+    if (respond_instead(500)) return;
+    // A stream had begun: its framing says nothing about what went wrong, and
+    // ending it would look like success. Cutting it is the one honest answer.
+    abort(CloseReason::app_error);
+}
+
+// The last handle of a deferred response is gone, and it is not finished:
+// no one can finish it now.
+void Connection::abandon() { fail_exchange(application_error("the response was dropped unanswered")); }
+
+// handler_timeout passed with no status given: 503 (RFC 9110 §15.6.4), a
+// condition that may pass — the application is slow, not broken, and a
+// client may try again later. on_close runs after the answer, so the
+// application's handles already say the response is finished.
+void Connection::time_out_handler() {
+    auto callback = std::move(exchange_->on_close);
+    report_failure(std::make_exception_ptr(std::runtime_error("handler_timeout passed with no answer")));
+    respond_instead(503);
+    if (callback) run_callback(callback);
 }
 
 // --- answers --------------------------------------------------------------
@@ -267,11 +317,13 @@ void Connection::dispatch() {
 // is a head alone, like any answer to HEAD.
 void Connection::fail(int status, CloseReason reason) {
     closing_ = reason;  // an error outranks any reason given before
-    std::string body = std::string(reason_phrase(status)) + "\n";
-    write_head(status, "text/plain; charset=utf-8", body.size());
-    if (answer_.head_only) body.clear();
-    append_output(body);
-    dispatcher_.finished(*this, request_, status, body.size(), std::chrono::duration_cast<Duration>(clock_.now - request_started_));
+    if (records_.empty() || records_.back().answered) begin_record();  // no head parsed: no method or target
+    ErrorAnswer answer = dispatcher_.error_answer(status, request_);
+    write_head(status, answer.content_type, answer.body.size());
+    std::uint64_t body_bytes = answer_.head_only ? 0 : answer.body.size();
+    append_output(std::string_view(answer.body).substr(0, body_bytes));
+    dispatcher_.finished(*this, request_, status, body_bytes, std::chrono::duration_cast<Duration>(clock_.now - request_started_));
+    end_record();
     enter(ConnectionState::closing);
 }
 
@@ -290,6 +342,10 @@ void Connection::write_head(int status, std::string_view content_type, std::opti
                                  .closing = closing_.has_value()};
     std::string head;
     head.reserve(128);  // most heads fit: one allocation
+    if (!records_.empty()) {
+        records_.back().status = status;
+        records_.back().begins = appended_;
+    }
     append_head(head, described);
     append_output(head);
     answer_.status = status;
@@ -309,15 +365,16 @@ bool Connection::respond(int status, std::string body, std::string_view content_
     write_head(status, content_type, body.size());
     bool sends_body = !answer_.head_only && may_have_body(status);  // HEAD: the length, not the bytes
     if (sends_body) append_output(body);
-    answer_.body_bytes = sends_body ? body.size() : 0;  // what was sent, for the log
+    answer_.body_bytes = sends_body ? body.size() : 0;  // what was sent, for the counters
     finish_response();
     return true;
 }
 
-bool Connection::respond_instead(int status, std::string body) {
+bool Connection::respond_instead(int status) {
     if (!may_answer(status)) return false;
     exchange_->fields.clear();
-    return respond(status, std::move(body), "text/plain; charset=utf-8");
+    ErrorAnswer answer = dispatcher_.error_answer(status, request_);
+    return respond(status, std::move(answer.body), answer.content_type);
 }
 
 // From here the segment is the connection's: whatever happens, it goes back
@@ -331,8 +388,10 @@ bool Connection::respond_file(int status, FileSegment body, std::string_view con
     write_head(status, content_type, body.length);
     bool sends_body = !answer_.head_only && may_have_body(status);
     answer_.body_bytes = sends_body ? body.length : 0;
-    if (sends_body && body.length > 0) file_ = body;
-    else dispatcher_.release_file(body.file);  // HEAD, 304, an empty file: nothing to send
+    if (sends_body && body.length > 0) {
+        file_ = body;
+        appended_ += body.length;
+    } else dispatcher_.release_file(body.file);  // HEAD, 304, an empty file: nothing to send
     finish_response();
     return true;
 }
@@ -395,6 +454,7 @@ void Connection::finish_response() {
     ++requests_served_;
     dispatcher_.finished(*this, request_, answer_.status, answer_.body_bytes,
                          std::chrono::duration_cast<Duration>(clock_.now - request_started_));
+    end_record();
     // A pipelined request may be waiting. It is not parsed here, inside the
     // Response call that finished this one (a handler running inside another
     // handler's call): advance() takes it when the output moves on (sent(),
@@ -415,6 +475,8 @@ std::string_view Connection::output() const {
 
 void Connection::sent(std::size_t bytes) {
     sent_ += bytes;
+    sent_total_ += bytes;
+    emit_sent_records();
     last_progress_ = clock_.now;
     if (sent_ == output_.size()) {
         output_.clear();
@@ -429,6 +491,8 @@ const FileSegment* Connection::output_file() const { return sent_ == output_.siz
 void Connection::sent_file(std::uint64_t bytes) {
     file_->offset += bytes;
     file_->length -= bytes;
+    sent_total_ += bytes;
+    emit_sent_records();
     last_progress_ = clock_.now;
     if (file_->length == 0) drop_file();
     if (!file_ && state_ == ConnectionState::waiting) advance();
@@ -447,6 +511,7 @@ void Connection::write_shut_down() {
 void Connection::append_output(std::string_view bytes) {
     if (!output_pending()) last_progress_ = clock_.now;  // the write deadline starts now
     output_.append(bytes);
+    appended_ += bytes.size();
     dispatcher_.wake(*this);  // output may come from a posted task, outside any read
 }
 
@@ -467,9 +532,17 @@ std::optional<TimePoint> Connection::deadline() const {
         return state_since_ + (requests_served_ == 0 ? options_.header_timeout : options_.idle_timeout);
     case ConnectionState::reading_head: return state_since_ + options_.header_timeout;  // the whole head, not per read
     case ConnectionState::reading_body: return last_progress_ + options_.body_timeout;  // progress, not the whole body
-    case ConnectionState::handling:
-        if (output_pending()) return last_progress_ + options_.write_timeout;
-        return std::nullopt;  // the application's time is its own
+    case ConnectionState::handling: {
+        // The application's time is its own, unless handler_timeout says
+        // otherwise; an answer before this one may still be going out.
+        std::optional<TimePoint> soonest;
+        if (output_pending()) soonest = last_progress_ + options_.write_timeout;
+        if (options_.handler_timeout > Duration(0) && !exchange_->decided) {
+            TimePoint overdue = state_since_ + options_.handler_timeout;
+            if (!soonest || overdue < *soonest) soonest = overdue;
+        }
+        return soonest;
+    }
     case ConnectionState::closing:
         // Nothing due: the I/O layer sends our FIN at once; a driver that
         // does not gets the linger deadline anyway.
@@ -489,13 +562,67 @@ void Connection::expire() {
     case ConnectionState::reading_body:
         fail(408, CloseReason::timeout);  // RFC 9110 §15.5.9
         break;
-    case ConnectionState::handling: close(CloseReason::timeout); break;  // output stuck
+    case ConnectionState::handling:
+        if (handler_overdue()) time_out_handler();
+        else close(CloseReason::timeout);  // output stuck
+        break;
     case ConnectionState::closing:
         close(output_pending() ? CloseReason::timeout : *closing_);
         break;
     case ConnectionState::lingering: close(*closing_); break;  // the peer never sent its FIN: done all the same
     case ConnectionState::closed: break;
     }
+}
+
+bool Connection::handler_overdue() const {
+    return options_.handler_timeout > Duration(0) && exchange_ && !exchange_->decided &&
+           clock_.now >= state_since_ + options_.handler_timeout;
+}
+
+// --- the access log ----------------------------------------------------------
+
+// A record begins with a request's head, or with an error answer to bytes
+// that never became one.
+void Connection::begin_record() {
+    if (!keeps_records_) return;
+    Record& record = records_.emplace_back();
+    record.method = request_.method;
+    record.target = request_.target;
+    record.started = request_started_;
+}
+
+// The answer is all handed over: its last byte is known.
+void Connection::end_record() {
+    if (!keeps_records_) return;
+    if (records_.empty() || records_.back().answered) return;
+    records_.back().ends = appended_;
+    records_.back().answered = true;
+    emit_sent_records();  // a HEAD's answer, or a stream's end, may be sent already
+}
+
+// The socket took more: the answers whose last byte it took are over.
+void Connection::emit_sent_records() {
+    while (!records_.empty() && records_.front().answered && records_.front().ends <= sent_total_) {
+        // The last answer of a connection that closes after it says why it closes.
+        bool last = records_.size() == 1 && closing_ && (state_ == ConnectionState::closing || state_ == ConnectionState::lingering);
+        emit_record(0, last ? *closing_ : CloseReason::none);
+        records_.erase(records_.begin());
+    }
+}
+
+void Connection::emit_record(std::size_t index, CloseReason reason) {
+    const Record& record = records_[index];
+    // A stream cut short ends where the output got to; no status, no bytes.
+    std::uint64_t ends = record.answered ? record.ends : appended_;
+    std::uint64_t sent = record.status == 0 ? 0 : std::min(sent_total_, ends) - std::min(sent_total_, record.begins);
+    dispatcher_.record(*this, {.connection = id_,
+                                 .peer = peer_,
+                                 .method = record.method,
+                                 .target = record.target,
+                                 .status = record.status,
+                                 .bytes_sent = sent,
+                                 .close_reason = reason,
+                                 .duration = std::chrono::duration_cast<std::chrono::microseconds>(clock_.now - record.started)});
 }
 
 // --- the end --------------------------------------------------------------
@@ -537,6 +664,8 @@ void Connection::close(CloseReason reason) {
             run_callback(callback);
         }
     }
+    for (std::size_t i = 0; i < records_.size(); ++i) emit_record(i, reason);  // ended early
+    records_.clear();
     drop_file();
     release_buffers();
 }

@@ -32,23 +32,30 @@
 //     answer given later, when its output moves on (sent(), sent_file()).
 //   - close() runs the application's on_close; sent() runs its on_drain. Both
 //     may call Response methods (after close, they do nothing) or the server.
-//   - The Dispatcher's wake() and finished() are called from inside all of
-//     these, and must not call back into the connection.
+//   - The Dispatcher's wake(), finished(), failed() and error_answer() are
+//     called from inside all of these, and must not call back into the
+//     connection.
+//   - abandon() runs when the last handle of a deferred response is dropped,
+//     which may be inside any of the application's calls above.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
+#include <exception>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "access_record.hpp"
 #include "chunked.hpp"
 #include "connection_state.hpp"
 #include "exchange.hpp"
 #include "options.hpp"
 #include "parser.hpp"
 #include "request.hpp"
+#include "status.hpp"
 
 namespace porter {
 
@@ -92,16 +99,32 @@ public:
     virtual void wake(Connection& connection) = 0;
     // The core is done with a file segment's file: close it.
     virtual void release_file(std::uint64_t file) = 0;
-    // A response has been handed over in full (for the access log).
-    // `request` may be half-parsed, or empty, for an error answer.
+    // A response has been handed over in full (for the counters). `request`
+    // may be half-parsed, or empty, for an error answer.
     virtual void finished(Connection& connection, const Request& request, int status,
                           std::uint64_t body_bytes, Duration duration) = 0;
+    // An exchange is over, for the access log (access_record.hpp says when).
+    // Only if keeps_records(): a server without an access log copies no
+    // method and target for one.
+    virtual void record(Connection&, const AccessRecord&) {}
+    virtual bool keeps_records() const { return true; }
+    // An answer the server makes itself, an error: what its body says.
+    // `request` may be half-parsed, or empty.
+    virtual ErrorAnswer error_answer(int status, const Request&) { return default_error_answer(status); }
+    // The application failed this exchange: a handler threw (`error` is its
+    // exception), dropped a deferred response unanswered, gave no answer, or
+    // ran past handler_timeout (`error` says which). The client has been, or
+    // is about to be, answered 500 or 503, or cut off if a stream had begun.
+    virtual void failed(Connection&, const Request&, std::exception_ptr) {}
 };
 
 class Connection {
 public:
-    // `id` is the I/O layer's name for this connection; the core only keeps it.
-    Connection(std::uint64_t id, const ConnectionOptions& options, const Clock& clock, Dispatcher& dispatcher);
+    // `id` is the I/O layer's name for this connection, and `peer` the
+    // client's address, which must outlive it; the core only passes them on,
+    // to each Request and AccessRecord.
+    Connection(std::uint64_t id, std::string_view peer, const ConnectionOptions& options, const Clock& clock,
+               Dispatcher& dispatcher);
     ~Connection();
     Connection(const Connection&) = delete;
     Connection& operator=(const Connection&) = delete;
@@ -142,10 +165,17 @@ public:
     bool stream_write(std::string_view bytes);
     bool stream_end();
     bool is_congested() const;
-    // A 500 in the handler's place (it threw, or forgot to answer): without
-    // the fields it set for its own answer, such as a Cache-Control that would
-    // let a cache keep the error. False if the handler had already answered.
-    bool respond_instead(int status, std::string body);
+    // An error answer in the handler's place (it threw, or forgot to
+    // answer): without the fields it set for its own answer, such as a
+    // Cache-Control that would let a cache keep the error. False if the
+    // handler had already answered.
+    bool respond_instead(int status);
+    // The application has failed the exchange (`error` says how; see
+    // Dispatcher::failed): 500 if it had not answered, the connection cut if
+    // a stream had begun. abandon() is this for a deferred response whose
+    // every handle was dropped unfinished (response.cpp).
+    void fail_exchange(std::exception_ptr error);
+    void abandon();
 
 private:
     void advance();
@@ -155,6 +185,9 @@ private:
     void read_body();
     void dispatch();
     void fail(int status, CloseReason reason);
+    void time_out_handler();
+    void report_failure(std::exception_ptr error);
+    bool handler_overdue() const;
     void write_head(int status, std::string_view content_type, std::optional<std::uint64_t> length);
     void finish_response();
     void close(CloseReason reason);
@@ -170,8 +203,13 @@ private:
     void compact_input();
     void release_buffers();
     void drop_file();
+    void begin_record();
+    void end_record();
+    void emit_sent_records();
+    void emit_record(std::size_t index, CloseReason reason);
 
     const std::uint64_t id_;
+    const std::string_view peer_;
     const ConnectionOptions& options_;
     const Clock& clock_;
     Dispatcher& dispatcher_;
@@ -210,6 +248,23 @@ private:
     std::string output_;
     std::size_t sent_ = 0;
     std::optional<FileSegment> file_;
+
+    // For the access log: the exchanges whose answers are not all sent yet,
+    // oldest first, as positions in the stream of output bytes. The last may
+    // still be unanswered (`ends` not known). Pipelining can put several here.
+    struct Record {
+        std::string method;
+        std::string target;
+        int status = 0;
+        std::uint64_t begins = 0;     // its head's first byte
+        std::uint64_t ends = 0;       // one past its last byte, once answered
+        bool answered = false;
+        TimePoint started{};
+    };
+    const bool keeps_records_;
+    std::vector<Record> records_;
+    std::uint64_t appended_ = 0;      // output bytes since the connection began, file bytes included
+    std::uint64_t sent_total_ = 0;    // ... and how many of them the socket has taken
 
     // Deadlines are computed from these.
     TimePoint state_since_;                     // when the current state began

@@ -55,6 +55,7 @@ enum class CloseReason {
     parse_error,  // an invalid request: 400, 501, 505
     limit,        // a limit was exceeded: 413, 414, 431
     shutdown,     // the server is stopping
+    app_error,    // the application failed an answer it had begun (threw, or dropped a stream unended): cut
     io_error,     // a reset or another socket error
 };
 // How many reasons there are, for tables indexed by them: io_error stays last.

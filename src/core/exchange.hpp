@@ -9,6 +9,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -20,6 +21,8 @@ class Connection;
 struct Exchange {
     Connection* connection = nullptr;  // null once finished or the client has gone
     bool deferred = false;             // the handler kept the response past its return
+    std::weak_ptr<void> keeper;        // what the handles defer() made share (response.cpp)
+    bool input_ended = false;          // the client's FIN came: it sends nothing more, and may have left
     bool decided = false;              // a status has been given
     bool finished = false;             // the whole response has been handed over
     std::vector<std::pair<std::string, std::string>> fields;  // set_field() before the status

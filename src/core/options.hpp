@@ -40,6 +40,10 @@ struct ConnectionOptions {
     Duration idle_timeout = std::chrono::seconds(30);    // kept alive, waiting for a request: close
     Duration write_timeout = std::chrono::seconds(30);   // output waiting with no progress: abort
     Duration linger_timeout = std::chrono::seconds(1);   // after our last response, for the peer's FIN
+    // How long the application may take to give a status (0: as long as it
+    // likes). Past it the client gets 503 and the response's on_close runs,
+    // so the work can stop; a stream that has begun is not timed.
+    Duration handler_timeout = Duration(0);
     std::size_t high_water = 1 << 20;             // output bytes: stop reading, streams congested
     std::size_t low_water = 256 << 10;            // below this again: resume, on_drain
 };

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -44,6 +45,16 @@ struct Request {
     // Date is earlier, so a time clamped to this one is never later than the
     // Date beside it.
     std::chrono::system_clock::time_point received{};
+    // Who sent it: the client's address and port as "127.0.0.1:54321" or
+    // "[::1]:54321" (the TCP peer: behind a proxy, the proxy), or "unix" on a
+    // Unix socket, whose clients have no address (ask the kernel for the
+    // peer's credentials, SO_PEERCRED, if they matter). Valid as long as the
+    // connection. For allow-lists, rate limits and audit logs.
+    std::string_view peer;
+    // Which connection it came on, as Server::connections() and the access
+    // log name it: requests with the same id came one after another on one
+    // connection.
+    std::uint64_t connection_id = 0;
 
     // The value of the first field called `name`, compared case-insensitively
     // (RFC 9110 §5.1), or nullopt when there is none.

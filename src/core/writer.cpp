@@ -79,6 +79,8 @@ std::string_view reason_phrase(int status) {
     return "";
 }
 
+ErrorAnswer default_error_answer(int status) { return {std::string(reason_phrase(status)) + "\n"}; }
+
 std::string chunk_size_line(std::size_t size) {
     constexpr char digits[] = "0123456789abcdef";
     std::string line;

@@ -23,12 +23,64 @@ namespace {
 
 }  // namespace
 
-EventLoop::EventLoop()
-    : epoll_(::epoll_create1(EPOLL_CLOEXEC)), wakeup_(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)), events_(256) {
-    if (!epoll_.is_open()) throw_errno("epoll_create1");
+Mailbox::Mailbox() : wakeup_(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {
     if (!wakeup_.is_open()) throw_errno("eventfd");
-    if (!watch(wakeup_.get(), EPOLLIN, wakeup_tag)) throw_errno("epoll_ctl(ADD)");
 }
+
+bool Mailbox::post(std::function<void()> task) {
+    {
+        std::lock_guard lock(mutex_);
+        if (!closed_) {
+            posted_.push_back(std::move(task));
+            task = nullptr;
+        }
+    }
+    if (task) return false;  // destroyed here, outside the lock: it may post again
+    wake();
+    return true;
+}
+
+void Mailbox::wake() {
+    // eventfd(2): adding to the counter makes it readable. Many wakes before
+    // the loop runs cost one wakeup. EAGAIN only at a counter near 2^64.
+    std::uint64_t one = 1;
+    [[maybe_unused]] ssize_t written = ::write(wakeup_.get(), &one, sizeof one);
+}
+
+std::vector<std::function<void()>> Mailbox::take() {
+    std::uint64_t count;
+    [[maybe_unused]] ssize_t drained = ::read(wakeup_.get(), &count, sizeof count);  // reset to 0
+    std::vector<std::function<void()>> tasks;
+    std::lock_guard lock(mutex_);
+    tasks.swap(posted_);
+    return tasks;
+}
+
+void Mailbox::put_back(std::vector<std::function<void()>> tasks) {
+    {
+        std::lock_guard lock(mutex_);
+        posted_.insert(posted_.begin(), std::make_move_iterator(tasks.begin()), std::make_move_iterator(tasks.end()));
+    }
+    wake();
+}
+
+void Mailbox::close() {
+    std::vector<std::function<void()>> dropped;
+    {
+        std::lock_guard lock(mutex_);
+        closed_ = true;
+        dropped.swap(posted_);
+    }
+    // Destroyed here, outside the lock: a task may hold a handle whose end posts.
+}
+
+EventLoop::EventLoop()
+    : epoll_(::epoll_create1(EPOLL_CLOEXEC)), mailbox_(std::make_shared<Mailbox>()), events_(256) {
+    if (!epoll_.is_open()) throw_errno("epoll_create1");
+    if (!watch(mailbox_->fd(), EPOLLIN, wakeup_tag)) throw_errno("epoll_ctl(ADD)");
+}
+
+EventLoop::~EventLoop() { mailbox_->close(); }
 
 // epoll_ctl(2) fails for bugs (EBADF, EEXIST, ENOENT, EINVAL) or for lack of
 // room (ENOMEM, ENOSPC). Both come back as false: the server drops that one
@@ -58,41 +110,23 @@ std::span<const epoll_event> EventLoop::wait(std::chrono::milliseconds timeout) 
     return {events_.data(), static_cast<std::size_t>(ready)};
 }
 
-void EventLoop::post(std::function<void()> task) {
-    {
-        std::lock_guard lock(mutex_);
-        posted_.push_back(std::move(task));
-    }
-    wake();
-}
-
-void EventLoop::wake() {
-    // eventfd(2): adding to the counter makes it readable. Many wakes before
-    // the loop runs cost one wakeup. EAGAIN only at a counter near 2^64.
-    std::uint64_t one = 1;
-    [[maybe_unused]] ssize_t written = ::write(wakeup_.get(), &one, sizeof one);
-}
-
-void EventLoop::run_posted() {
-    std::uint64_t count;
-    [[maybe_unused]] ssize_t drained = ::read(wakeup_.get(), &count, sizeof count);  // reset to 0
-    std::vector<std::function<void()>> tasks;
-    {
-        std::lock_guard lock(mutex_);
-        tasks.swap(posted_);
-    }
+void EventLoop::run_posted(const TaskFailed& failed) {
     // Tasks run outside the lock, so a task may post another (it runs next turn).
+    std::vector<std::function<void()>> tasks = mailbox_->take();
     for (std::size_t i = 0; i < tasks.size(); ++i) {
         try {
-            tasks[i]();
+            try {
+                tasks[i]();
+            } catch (...) {
+                if (!failed) throw;
+                failed(std::current_exception(), tasks[i]);
+            }
         } catch (...) {
             // The application's exception is the application's to see; the
             // tasks after it stay queued, ahead of any posted since, for the
             // next turn.
-            std::lock_guard lock(mutex_);
-            posted_.insert(posted_.begin(), std::make_move_iterator(tasks.begin() + static_cast<std::ptrdiff_t>(i) + 1),
-                           std::make_move_iterator(tasks.end()));
-            wake();
+            mailbox_->put_back({std::make_move_iterator(tasks.begin() + static_cast<std::ptrdiff_t>(i) + 1),
+                                std::make_move_iterator(tasks.end())});
             throw;
         }
     }

@@ -6,15 +6,45 @@
 #include "response.hpp"
 
 #include "connection.hpp"
+#include "event_loop.hpp"
 #include "exchange.hpp"
 #include "grammar.hpp"
 #include "response_for.hpp"
 
 namespace porter {
 
-Response::Response(std::shared_ptr<Exchange> exchange) : exchange_(std::move(exchange)) {}
+namespace {
 
-Response response_for(std::shared_ptr<Exchange> exchange) { return Response(std::move(exchange)); }
+// On the loop thread: if the exchange is still open, nobody can finish it now.
+void abandon_if_open(const std::shared_ptr<Exchange>& exchange) {
+    if (exchange->connection) exchange->connection->abandon();
+}
+
+}  // namespace
+
+// Shared by the handles defer() made: its destructor runs when the last of
+// them goes. That may be on another thread (a worker that dropped its handle,
+// or threw); the connection is then reached through the loop's mailbox.
+struct Keeper {
+    std::shared_ptr<Exchange> exchange;
+    std::shared_ptr<Mailbox> mailbox;  // none on a test bench: every thread is the loop's
+
+    Keeper(std::shared_ptr<Exchange> kept, std::shared_ptr<Mailbox> loop)
+        : exchange(std::move(kept)), mailbox(std::move(loop)) {}
+    Keeper(const Keeper&) = delete;
+    Keeper& operator=(const Keeper&) = delete;
+    ~Keeper() {
+        if (!mailbox || mailbox->on_loop_thread()) abandon_if_open(exchange);
+        else mailbox->post([exchange = std::move(exchange)] { abandon_if_open(exchange); });
+    }
+};
+
+Response::Response(std::shared_ptr<Exchange> exchange, Mailbox* mailbox)
+    : exchange_(std::move(exchange)), mailbox_(mailbox) {}
+
+Response response_for(std::shared_ptr<Exchange> exchange, Mailbox* mailbox) {
+    return Response(std::move(exchange), mailbox);
+}
 
 // A field value with CR or LF would start a new field of the caller's (or an
 // attacker's) choosing: response splitting. is_field_value refuses both.
@@ -80,14 +110,22 @@ void Response::on_drain(std::function<void()> callback) {
     exchange_->on_drain = std::move(callback);
 }
 
+// The first defer() makes the keeper; later ones, from any handle, share it.
 Response Response::defer() {
     exchange_->deferred = true;
+    if (keeper_ || !exchange_->connection) return *this;  // kept already, or over: nothing to keep open
+    if (std::shared_ptr<void> kept = exchange_->keeper.lock()) {
+        keeper_ = std::static_pointer_cast<Keeper>(kept);
+    } else {
+        keeper_ = std::make_shared<Keeper>(exchange_, mailbox_ ? mailbox_->shared_from_this() : nullptr);
+        exchange_->keeper = keeper_;
+    }
     return *this;
 }
 
 bool Response::is_finished() const { return exchange_->finished; }
 
-bool Response::client_gone() const { return !exchange_->connection && !exchange_->finished; }
+bool Response::client_gone() const { return !exchange_->finished && (!exchange_->connection || exchange_->input_ended); }
 
 void Response::on_close(std::function<void()> callback) {
     if (client_gone()) callback();

@@ -26,6 +26,8 @@
 namespace porter {
 
 struct Exchange;  // exchange.hpp: internal
+struct Keeper;    // response.cpp: what keeps a deferred response open
+class Mailbox;    // event_loop.hpp: the loop's door for other threads
 
 // A body that is a file: sent with sendfile(2), never read into memory.
 struct FileBody {
@@ -54,7 +56,7 @@ public:
     // Streamed responses: the head at once, the body as it comes. Chunked in
     // HTTP/1.1 (RFC 9112 §7.1); to an HTTP/1.0 client, ended by closing.
     bool stream(int status, std::string_view content_type);
-    bool write(std::string_view bytes);  // false once the client has gone
+    bool write(std::string_view bytes);  // false once the connection is closed (or the stream ended)
     bool end();
     // Backpressure: while congested, more write()s only grow memory. on_drain
     // runs `callback` once, when the client has caught up (output below the
@@ -68,10 +70,19 @@ public:
     void on_drain(std::function<void()> callback);
 
     // Responding later: keeps the response open after the handler returns and
-    // gives back a handle to finish it with, on the loop thread.
+    // gives back a handle to finish it with, on the loop thread. The handles
+    // defer() returns, and their copies, keep it open: when the last of them
+    // is dropped with the response unfinished — forgotten, or destroyed by
+    // an exception, on any thread — nobody can finish it, and the server
+    // answers 500 at once (a stream that had begun is cut instead) and tells
+    // the on_error hook. Copies made before defer() do not keep it open.
     Response defer();
-    // Whether the client has gone (closed, reset, timed out, server stopped);
-    // on_close runs once when that happens before the response is finished.
+    // Whether the client has gone, or may have: it closed its side (its
+    // FIN), reset, timed out, or the server stopped. on_close runs once when
+    // that happens before the response is finished: the moment to stop slow
+    // work. A FIN may also come from a client that only half-closed and
+    // still reads, so an answer given after it is still sent; after a reset
+    // or a timeout, calls do nothing and return false.
     bool client_gone() const;
     // Whether the whole response has been handed over (it may not all be sent yet).
     bool is_finished() const;
@@ -80,10 +91,12 @@ public:
 private:
     // Only the server makes Responses, one per request it dispatches; the
     // function that does (response_for.hpp) is not part of the API.
-    explicit Response(std::shared_ptr<Exchange> exchange);
-    friend Response response_for(std::shared_ptr<Exchange> exchange);
+    Response(std::shared_ptr<Exchange> exchange, Mailbox* mailbox);
+    friend Response response_for(std::shared_ptr<Exchange> exchange, Mailbox* mailbox);
 
     std::shared_ptr<Exchange> exchange_;
+    std::shared_ptr<Keeper> keeper_;  // set by defer(): shared by the handles that keep the response open
+    Mailbox* mailbox_ = nullptr;      // the server's loop, while the exchange is open; none on a test bench
 };
 
 }  // namespace porter

@@ -11,6 +11,8 @@
 
 namespace porter {
 
-Response response_for(std::shared_ptr<Exchange> exchange);
+// `mailbox` is the loop's, for a deferred response whose last handle is
+// dropped on another thread; none: every thread is the loop's (a test bench).
+Response response_for(std::shared_ptr<Exchange> exchange, Mailbox* mailbox = nullptr);
 
 }  // namespace porter

@@ -15,12 +15,15 @@
 #include <deque>
 #include <exception>
 #include <set>
+#include <stdexcept>
 #include <unordered_map>
+#include <utility>
 
 #include "connection.hpp"
 #include "date.hpp"
 #include "event_loop.hpp"
 #include "fd.hpp"
+#include "grammar.hpp"
 #include "response.hpp"
 #include "response_for.hpp"
 #include "router.hpp"
@@ -50,6 +53,10 @@ void log_access(const std::function<void(const AccessRecord&)>& log, const Acces
     log(record);
 }
 
+void report_error(const std::function<void(const ApplicationError&)>& hook, const ApplicationError& error) noexcept {
+    hook(error);
+}
+
 Duration until(TimePoint when, TimePoint now) {
     return std::max(Duration(0), std::chrono::ceil<Duration>(when - now));
 }
@@ -75,6 +82,7 @@ struct Server::Impl final : Dispatcher {
     };
 
     explicit Impl(ServerOptions options);
+    ~Impl();
 
     std::uint16_t port() const;
     void run();
@@ -91,6 +99,11 @@ struct Server::Impl final : Dispatcher {
     void release_file(std::uint64_t file) override;
     void finished(Connection& connection, const Request& request, int status, std::uint64_t bytes,
                   Duration duration) override;
+    void record(Connection& connection, const AccessRecord& record) override;
+    bool keeps_records() const override { return options_.access_log != nullptr; }
+    ErrorAnswer error_answer(int status, const Request& request) override;
+    void failed(Connection& connection, const Request& request, std::exception_ptr error) override;
+    void task_failed(std::exception_ptr error, std::function<void()>& task);
 
     void handle_event(std::uint64_t tag, std::uint32_t events);
     void accept_clients();
@@ -126,6 +139,8 @@ struct Server::Impl final : Dispatcher {
     std::optional<TimePoint> shutdown_deadline_;
     bool stopped_ = false;
     bool in_turn_ = false;                    // inside poll(): woken links are flushed before it returns
+    bool serving_ = false;                    // poll() has run: the routes are in use
+    std::exception_ptr task_error_;           // a posted task's, while what it held is destroyed
     ShutdownReport report_;
     Stats stats_;
     std::deque<ConnectionInfo> recently_closed_;
@@ -137,6 +152,16 @@ Server::Impl::Impl(ServerOptions options)
     ignore_sigpipe_by_default();
     update_clock();
     resume_accepting();
+}
+
+// The connections end before the rest of the server: their last records and
+// on_close callbacks still reach the application, and the server they call.
+Server::Impl::~Impl() {
+    while (!links_.empty()) {
+        Link& link = *links_.begin()->second;
+        link.connection->abort(CloseReason::shutdown);
+        close_link(link);
+    }
 }
 
 std::uint16_t Server::Impl::port() const { return listener_.is_open() ? local_port(listener_) : 0; }
@@ -162,6 +187,8 @@ void Server::Impl::poll(Duration timeout) {
         explicit Turn(bool& in_turn) : flag(in_turn) { flag = true; }
         ~Turn() { flag = false; }
     } turn(in_turn_);
+    serving_ = true;
+    loop_.mailbox().enter();  // this is the loop thread now (response.cpp asks)
     update_clock();
     if (std::optional<Duration> next = next_timeout(); next && (timeout.count() < 0 || *next < timeout))
         timeout = *next;
@@ -209,7 +236,9 @@ void Server::Impl::update_clock() {
 }
 
 void Server::Impl::handle_event(std::uint64_t tag, std::uint32_t events) {
-    if (tag == EventLoop::wakeup_tag) return loop_.run_posted();
+    if (tag == EventLoop::wakeup_tag) {
+        return loop_.run_posted([this](std::exception_ptr error, std::function<void()>& task) { task_failed(error, task); });
+    }
     if (tag == listener_tag) return accepting_ ? accept_clients() : void();
     auto found = links_.find(tag);
     if (found == links_.end()) return;  // closed earlier in this turn
@@ -238,7 +267,8 @@ void Server::Impl::accept_clients() {
                                                 .peer = std::move(accepted.peer),
                                                 .opened = clock_.now,
                                                 .events = EPOLLIN});
-        link->connection = std::make_unique<Connection>(id, options_.connection, clock_, static_cast<Dispatcher&>(*this));
+        link->connection =
+            std::make_unique<Connection>(id, link->peer, options_.connection, clock_, static_cast<Dispatcher&>(*this));
         if (!loop_.watch(link->socket.get(), EPOLLIN, id)) {
             ++stats_.watch_failures;  // ENOMEM, ENOSPC (epoll's max_user_watches): drop this client
             continue;
@@ -429,21 +459,22 @@ void Server::Impl::finish_shutdown_if_done() {
 bool Server::Impl::wants_body(Connection&, Request& head) { return router_.find(head).handler != nullptr; }
 
 void Server::Impl::dispatch(Connection& connection, Request& request, const std::shared_ptr<Exchange>& exchange) {
-    Response response = response_for(exchange);
+    Response response = response_for(exchange, &loop_.mailbox());
     Router::Match match = router_.find(request);
     if (!match.handler) {
         if (match.status == 405) response.set_field("Allow", match.allow);
-        response.text(match.status, std::string(reason_phrase(match.status)) + "\n");
+        ErrorAnswer answer = error_answer(match.status, request);
+        response.send(match.status, std::move(answer.body), answer.content_type);
         return;
     }
     // The one call into application code. An exception ends this exchange
     // only: 500 if nothing was sent yet; if a response had begun, its framing
-    // can't be trusted any more, so the connection is cut.
+    // can't be trusted any more, so the connection is cut. Either way the
+    // on_error hook hears of it.
     try {
         (*match.handler)(request, response);
     } catch (...) {
-        if (connection.respond_instead(500, "Internal Server Error\n") || response.is_finished()) return;
-        if (!connection.is_closed()) connection.abort(CloseReason::io_error);  // a stream, half sent
+        connection.fail_exchange(std::current_exception());
     }
 }
 
@@ -460,13 +491,39 @@ void Server::Impl::wake(Connection& connection) {
 // A file segment's number is its descriptor's (Response::file): close it.
 void Server::Impl::release_file(std::uint64_t file) { Fd(static_cast<int>(file)).reset(); }
 
-void Server::Impl::finished(Connection& connection, const Request& request, int status, std::uint64_t bytes,
-                            Duration duration) {
-    ++stats_.responses;
-    if (!options_.access_log) return;
-    auto found = links_.find(connection.id());
-    std::string_view peer = found != links_.end() ? std::string_view(found->second->peer) : std::string_view();
-    log_access(options_.access_log, {request.method, request.target, peer, status, bytes, duration});
+void Server::Impl::finished(Connection&, const Request&, int, std::uint64_t, Duration) { ++stats_.responses; }
+
+void Server::Impl::record(Connection&, const AccessRecord& record) {
+    if (options_.access_log) log_access(options_.access_log, record);
+}
+
+// The application's words for an error answer, if it has any, and if they
+// can go on the wire: a content type is a field value, held to set_field's rule.
+ErrorAnswer Server::Impl::error_answer(int status, const Request& request) {
+    if (!options_.error_answer) return default_error_answer(status);
+    try {
+        ErrorAnswer answer = options_.error_answer(status, request);
+        if (is_field_value(answer.content_type)) return answer;
+    } catch (...) {
+        // An error page that fails is no reason to send no error at all.
+    }
+    return default_error_answer(status);
+}
+
+// A posted task's exception is blamed on the request of a response the task
+// held (and dropped, being destroyed now), if there is one.
+void Server::Impl::failed(Connection& connection, const Request& request, std::exception_ptr error) {
+    if (task_error_) error = std::exchange(task_error_, nullptr);
+    if (options_.on_error) report_error(options_.on_error, {request.method, request.target, connection.id(), error});
+}
+
+void Server::Impl::task_failed(std::exception_ptr error, std::function<void()>& task) {
+    task_error_ = error;
+    task = nullptr;  // what it held goes now: a response it kept is answered 500, and blames this error
+    bool blamed = task_error_ == nullptr;
+    task_error_ = nullptr;
+    if (!options_.on_error) std::rethrow_exception(error);
+    if (!blamed) report_error(options_.on_error, {.error = error});
 }
 
 // --- seeing inside -------------------------------------------------------
@@ -492,7 +549,11 @@ std::vector<ConnectionInfo> Server::Impl::connections() const {
 Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
 Server::~Server() = default;
 
+// The router is read by every request: changing it while requests are
+// served could free a handler that is running.
 void Server::route(std::string_view method, std::string_view pattern, Handler handler) {
+    if (impl_->serving_)
+        throw std::logic_error("porter: route() after the server began serving: add every route before run() or the first poll()");
     impl_->router_.add(method, pattern, std::move(handler));
 }
 

@@ -18,6 +18,7 @@
 
 #include <array>
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -25,29 +26,47 @@
 #include <string_view>
 #include <vector>
 
+#include "access_record.hpp"
 #include "connection_state.hpp"
 #include "handler.hpp"
 #include "options.hpp"
+#include "status.hpp"
 
 namespace porter {
 
-// One finished request, for the access log.
-struct AccessRecord {
-    std::string_view method;  // empty when the request never parsed
-    std::string_view target;
-    std::string_view peer;
-    int status = 0;
-    std::uint64_t bytes = 0;  // body bytes handed over (0 for HEAD)
-    Duration duration{};      // from the head's first byte to the response handed over
+// What the application got wrong, for the on_error hook: a handler or a
+// posted task threw, a deferred response was dropped unanswered, a handler
+// returned without answering, or handler_timeout passed. The views are
+// valid during the call only.
+struct ApplicationError {
+    std::string_view method{};      // of the request it failed; empty for a task that held no response
+    std::string_view target{};
+    std::uint64_t connection = 0;   // 0 for a task that held no response
+    std::exception_ptr error{};     // what went wrong: std::rethrow_exception to see it
 };
 
 struct ServerOptions {
     ListenOptions listen = {};            // where: address and port, Unix path, or a descriptor
     ConnectionOptions connection = {};    // limits and deadlines for each connection
     std::size_t max_connections = 10000;  // beyond: stop accepting until one closes
-    // Called for every response, on the loop thread. It must not throw: it runs
-    // in the middle of the loop's work, and an exception there ends the program.
+    // Hooks, each called on the loop thread, in the middle of its work: they
+    // must not throw (an exception from one ends the program), nor call back
+    // into a Response.
+    //
+    // access_log: one record for every exchange, once it is over
+    // (access_record.hpp says what "over" means, and what is in a record).
     std::function<void(const AccessRecord&)> access_log = nullptr;
+    // on_error: the application's failures. The client has its answer
+    // already (500, or 503 past handler_timeout; cut off if a stream had
+    // begun). Without it, an exception from a posted task comes out of
+    // poll() or run(), as any exception from your own code would.
+    std::function<void(const ApplicationError&)> on_error = nullptr;
+    // error_answer: the body and content type of the answers the server
+    // makes itself (400, 404, 405, 408, 413, 414, 431, 500, 501, 503, 505,
+    // ...). `request` may be half-parsed or empty (a 400). An exception from
+    // it, or a content type with a control character, gets the server's own
+    // words (default_error_answer, status.hpp) instead.
+    std::function<ErrorAnswer(int status, const Request& request)> error_answer = nullptr;
 };
 
 // The first descriptor systemd passed (LISTEN_FDS, sd_listen_fds(3)), if
@@ -92,7 +111,8 @@ public:
     Server(const Server&) = delete;
     Server& operator=(const Server&) = delete;
 
-    // Routes, tried in the order added; add them before serving. A pattern's
+    // Routes, tried in the order added; add them before serving (after the
+    // first poll() or run(), route() throws std::logic_error). A pattern's
     // segments are literal, `:name` (one segment, percent-decoded, for
     // req.param("name")) or, last, `*name` (the rest of the path, still
     // encoded). No match: 404, 405 with Allow, or 501 (router.hpp says why).
@@ -112,8 +132,10 @@ public:
     std::optional<Duration> next_timeout() const;
 
     // Any thread: runs `task` on the loop thread soon after. A task that
-    // throws: its exception comes out of poll() or run(), and the tasks
-    // posted after it run on the next turn.
+    // throws: the on_error hook gets its exception, with the request of a
+    // response it held unanswered (answered 500, as a dropped response is);
+    // without the hook, the exception comes out of poll() or run(), and the
+    // tasks posted after it run on the next turn.
     void post(std::function<void()> task);
 
     // Stops: no new connections; idle ones close now; requests in flight are

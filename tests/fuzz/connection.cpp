@@ -214,7 +214,7 @@ public:
     Harness(FuzzedDataProvider& script) : script_(script), options_(read_options(script)), reader_(finished_) {
         finished_.reserve(options_.max_requests + 2);
         verdicts_.reserve(options_.max_requests + 1);
-        connection_ = std::make_unique<Connection>(1, options_, clock_, *this);
+        connection_ = std::make_unique<Connection>(1, "fuzz", options_, clock_, *this);
     }
     void run();
 

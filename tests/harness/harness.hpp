@@ -43,6 +43,7 @@ struct Response {
     std::string reason;
     std::vector<std::pair<std::string, std::string>> fields;
     std::string body;
+    std::size_t wire_bytes = 0;  // what it took on the wire, head and framing included (when the reader knows)
     bool well_formed = false;  // status line, CRLF lines, body length as announced
     std::string problem;       // why not, when not
 

@@ -167,7 +167,7 @@ TEST_CASE("a handler that throws after its stream began is cut off: no answer th
     REQUIRE(peer.send(request("GET", "/half")));
     CHECK(peer.await_close(server));
     CHECK_FALSE(peer.has_response());  // nothing that ends as a whole response would
-    CHECK(server.stats().closed(CloseReason::io_error) == 1);
+    CHECK(server.stats().closed(CloseReason::app_error) == 1);
 }
 
 TEST_CASE("a handler that throws gets 500 for its request only: the connection and the server go on") {

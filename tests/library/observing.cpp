@@ -13,46 +13,107 @@ using namespace porter::library_test;
 namespace {
 
 struct Logged {
+    std::uint64_t connection;
     std::string method;
     std::string target;
     std::string peer;
     int status;
-    std::uint64_t bytes;
+    std::uint64_t bytes_sent;
+    CloseReason close_reason;
+    std::chrono::microseconds duration;
 };
+
+auto keep_in(std::vector<Logged>& log) {
+    return [&log](const AccessRecord& record) {
+        log.push_back({record.connection, std::string(record.method), std::string(record.target),
+                       std::string(record.peer), record.status, record.bytes_sent, record.close_reason,
+                       record.duration});
+    };
+}
 
 }  // namespace
 
-TEST_CASE("the access log gets method, target, peer, status and body bytes of every response") {
+TEST_CASE("the access log gets connection, peer, method, target, status and the bytes sent of every exchange") {
     std::vector<Logged> log;
-    Server server({.listen = {.port = 0}, .access_log = [&](const AccessRecord& record) {
-                       log.push_back({std::string(record.method), std::string(record.target),
-                                      std::string(record.peer), record.status, record.bytes});
-                   }});
+    Server server({.listen = {.port = 0}, .access_log = keep_in(log)});
     server.route("GET", "/hello", [](Request&, Response& res) { res.text(200, "hello\n"); });
     server.route("POST", "/echo", [](Request& req, Response& res) { res.send(200, req.body, "text/plain"); });
     Peer peer = Peer::tcp(server.port());
+    std::vector<std::size_t> wire;
     REQUIRE(peer.send(request("GET", "/hello?x=1")));
-    REQUIRE(peer.await_response(server));
+    auto hello = peer.await_response(server);
+    REQUIRE(hello);
     REQUIRE(peer.send("POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 3\r\n\r\nabc"));
-    REQUIRE(peer.await_response(server));
+    auto echo = peer.await_response(server);
+    REQUIRE(echo);
     REQUIRE(peer.send(request("GET", "/missing")));
-    REQUIRE(peer.await_response(server));
+    auto missing = peer.await_response(server);
+    REQUIRE(missing);
     REQUIRE(peer.send("GET /bad path HTTP/1.1\r\n\r\n"));  // a space in the target: 400
-    REQUIRE(peer.await_response(server));
+    auto bad = peer.await_response(server);
+    REQUIRE(bad);
+    REQUIRE(serve_until(server, [&] { return log.size() == 4; }));
+    REQUIRE(server.connections().size() == 1);  // closing: the 400 was the last answer
 
-    REQUIRE(log.size() == 4);
     std::string name = peer.local_name();
     CHECK(log[0].method == "GET");
     CHECK(log[0].target == "/hello?x=1");
     CHECK(log[0].status == 200);
-    CHECK(log[0].bytes == 6);
+    CHECK(log[0].bytes_sent == hello->wire_bytes);  // the head too: what the socket took
+    CHECK(log[0].close_reason == CloseReason::none);  // kept alive
     CHECK(log[1].method == "POST");
     CHECK(log[1].target == "/echo");
-    CHECK(log[1].bytes == 3);
+    CHECK(log[1].bytes_sent == echo->wire_bytes);
     CHECK(log[2].status == 404);
-    CHECK(log[2].bytes == std::string("Not Found\n").size());
+    CHECK(log[2].bytes_sent == missing->wire_bytes);
     CHECK(log[3].status == 400);
-    for (const Logged& entry : log) CHECK(entry.peer == name);
+    CHECK(log[3].method == "GET");  // as far as it parsed
+    CHECK(log[3].bytes_sent == bad->wire_bytes);
+    CHECK(log[3].close_reason == CloseReason::parse_error);  // the connection ended with it
+    for (const Logged& entry : log) {
+        CHECK(entry.peer == name);
+        CHECK(entry.connection == log[0].connection);
+        CHECK(entry.connection == server.connections().at(0).id);
+    }
+}
+
+TEST_CASE("the access log records exchanges that end early: a reset while the answer is made, and a stream the client leaves") {
+    std::vector<Logged> log;
+    Server server({.listen = {.port = 0}, .access_log = keep_in(log)});
+    std::optional<Response> kept;
+    server.route("GET", "/slow", [&](Request&, Response& res) { kept = res.defer(); });
+    server.route("GET", "/stream", [&](Request&, Response& res) {
+        res.stream(200, "text/event-stream");
+        kept = res.defer();
+        kept->write("data: one\n\n");
+    });
+    {
+        Peer peer = Peer::tcp(server.port());
+        REQUIRE(peer.send(request("GET", "/slow")));
+        REQUIRE(serve_until(server, [&] { return kept.has_value(); }));
+        peer.reset();
+        REQUIRE(serve_until(server, [&] { return log.size() == 1; }));
+    }
+    CHECK(log[0].target == "/slow");
+    CHECK(log[0].status == 0);  // no answer was sent
+    CHECK(log[0].bytes_sent == 0);
+    CHECK(log[0].close_reason == CloseReason::io_error);
+    kept.reset();
+
+    Peer listener = Peer::tcp(server.port());
+    REQUIRE(listener.send(request("GET", "/stream")));
+    REQUIRE(serve_until(server, [&] {
+        listener.pump();
+        return listener.received.find("data: one") != std::string::npos;
+    }));
+    std::size_t seen = listener.received.size();
+    listener.reset();
+    REQUIRE(serve_until(server, [&] { return log.size() == 2; }));
+    CHECK(log[1].target == "/stream");
+    CHECK(log[1].status == 200);
+    CHECK(log[1].bytes_sent == seen);  // the head and the one event: all the socket took
+    CHECK(log[1].close_reason != CloseReason::none);
+    CHECK(log[1].duration > std::chrono::microseconds(0));
 }
 
 TEST_CASE("stats() counts connections accepted and open, requests answered, and why each other one closed") {

@@ -200,6 +200,7 @@ public:
         std::string raw = received.substr(0, length.value_or(received.size()));
         received.erase(0, raw.size());
         test::Response response = test::parse_response(raw);
+        response.wire_bytes = raw.size();
         if (response.field("Transfer-Encoding") == "chunked") {
             std::string data;
             dechunk(raw.substr(raw.find("\r\n\r\n") + 4), &data);

@@ -78,7 +78,7 @@ TEST_CASE("a refused file answer gives its segment back: a 1xx is not an answer"
     answer_with_file(driver, 100, 10, handed);
     std::string out = driver.send(get("/f"));
     CHECK(driver.released == handed);
-    CHECK(out == response_bytes(500, "Internal Server Error", "the handler sent no response\n"));
+    CHECK(out == response_bytes(500, "Internal Server Error", "Internal Server Error\n"));
 }
 
 TEST_CASE("a connection that closes with a file half sent gives its segment back, once") {

@@ -4,6 +4,8 @@
 
 #include <doctest/doctest.h>
 
+#include <chrono>
+#include <exception>
 #include <functional>
 #include <memory>
 #include <string>
@@ -28,9 +30,16 @@ struct Driver : Dispatcher {
     std::vector<int> statuses;         // of every finished response
     bool wrote_fin = false;            // the connection asked for shutdown(SHUT_WR)
     std::vector<std::uint64_t> released;  // file segments handed back, in order
+    // The access log, copied: "METHOD TARGET status bytes_sent close_reason".
+    std::vector<std::string> records;
+    std::vector<std::chrono::microseconds> durations;
+    // The application's failures, as the server's on_error hook would hear of them.
+    std::vector<std::string> failures;  // "METHOD TARGET: what()"
+    // The error_answer hook: none, the server's own words.
+    std::function<ErrorAnswer(int, const Request&)> render_error = nullptr;
 
     explicit Driver(ConnectionOptions chosen = {}) : options(chosen) {
-        connection = std::make_unique<Connection>(7, options, clock, *this);
+        connection = std::make_unique<Connection>(7, "192.0.2.1:4000", options, clock, *this);
     }
     // First: a connection that closes as it is destroyed calls back into
     // this driver (release_file), whose members must still be there.
@@ -95,6 +104,25 @@ struct Driver : Dispatcher {
     }
     void finished(Connection&, const Request&, int status, std::uint64_t, Duration) override {
         statuses.push_back(status);
+    }
+    void record(Connection&, const AccessRecord& record) override {
+        records.push_back(std::string(record.method) + " " + std::string(record.target) + " " +
+                          std::to_string(record.status) + " " + std::to_string(record.bytes_sent) + " " +
+                          std::string(to_string(record.close_reason)));
+        durations.push_back(record.duration);
+    }
+    ErrorAnswer error_answer(int status, const Request& request) override {
+        return render_error ? render_error(status, request) : default_error_answer(status);
+    }
+    void failed(Connection&, const Request& request, std::exception_ptr error) override {
+        std::string what = "?";
+        try {
+            std::rethrow_exception(error);
+        } catch (const std::exception& e) {
+            what = e.what();
+        } catch (...) {
+        }
+        failures.push_back(std::string(request.method) + " " + std::string(request.target) + ": " + what);
     }
 };
 
