@@ -114,6 +114,9 @@ struct Server::Impl final : Dispatcher {
     void settle(Link& link);
     void close_link(Link& link);
     void fire_deadlines();
+    Server::TimerId add_timer(Duration delay, Duration period, std::function<void()> task);
+    bool cancel_timer(Server::TimerId id);
+    void fire_timer(Server::TimerId id);
     void update_clock();
     void finish_shutdown_if_done();
 
@@ -125,7 +128,15 @@ struct Server::Impl final : Dispatcher {
     Router router_;
 
     std::unordered_map<std::uint64_t, std::unique_ptr<Link>> links_;
-    std::set<std::pair<TimePoint, std::uint64_t>> deadlines_;  // (when, link id), soonest first
+    std::set<std::pair<TimePoint, std::uint64_t>> deadlines_;  // (when, link or timer id), soonest first
+    // The application's timers. Their ids come from the links' counter, so
+    // one id names one thing in `deadlines_`.
+    struct Timer {
+        std::function<void()> task;
+        Duration period{};  // 0: once
+        TimePoint when{};   // as filed in `deadlines_`
+    };
+    std::unordered_map<std::uint64_t, Timer> timers_;
     std::vector<std::uint64_t> woken_;        // links with output from outside a read
     std::vector<std::unique_ptr<Link>> closed_;  // closed this turn, destroyed at its end
     // Every epoll event carries a tag saying what it is for: the loop's
@@ -414,6 +425,10 @@ void Server::Impl::fire_deadlines() {
     while (!deadlines_.empty() && deadlines_.begin()->first <= clock_.now) {
         std::uint64_t id = deadlines_.begin()->second;
         deadlines_.erase(deadlines_.begin());
+        if (timers_.contains(id)) {
+            fire_timer(id);
+            continue;
+        }
         auto found = links_.find(id);
         if (found == links_.end()) continue;  // close_link erased a closed one's deadline; never throw from poll()
         Link& link = *found->second;
@@ -421,6 +436,47 @@ void Server::Impl::fire_deadlines() {
         link.connection->expire();
         settle(link);
     }
+}
+
+// --- timers ------------------------------------------------------------------
+
+Server::TimerId Server::Impl::add_timer(Duration delay, Duration period, std::function<void()> task) {
+    std::uint64_t id = next_id_++;
+    TimePoint when = std::chrono::steady_clock::now() + std::max(delay, Duration(0));
+    timers_.emplace(id, Timer{std::move(task), period, when});
+    deadlines_.insert({when, id});
+    if (!in_turn_) loop_.wake();  // a loop asleep in epoll_wait recomputes its timeout
+    return id;
+}
+
+bool Server::Impl::cancel_timer(Server::TimerId id) {
+    auto found = timers_.find(id);
+    if (found == timers_.end()) return false;
+    deadlines_.erase({found->second.when, id});  // none while its own task runs: it was taken out to fire
+    timers_.erase(found);
+    return true;
+}
+
+// The task runs out of the table, so that cancelling (or adding) timers
+// inside it cannot destroy or move the function that is running.
+void Server::Impl::fire_timer(Server::TimerId id) {
+    auto found = timers_.find(id);
+    std::function<void()> task = std::move(found->second.task);
+    if (found->second.period == Duration(0)) timers_.erase(found);
+    try {
+        task();
+    } catch (...) {
+        timers_.erase(id);
+        task_failed(std::current_exception(), task);
+        return;
+    }
+    auto again = timers_.find(id);
+    if (again == timers_.end()) return;  // once, or cancelled by its own task
+    Timer& timer = again->second;
+    timer.task = std::move(task);
+    timer.when += timer.period;
+    if (timer.when <= clock_.now) timer.when = clock_.now + timer.period;  // fell behind: skip, never spin
+    deadlines_.insert({timer.when, id});
 }
 
 void Server::Impl::shutdown(Duration grace) {
@@ -564,6 +620,17 @@ int Server::fd() const { return impl_->loop_.fd(); }
 std::optional<Duration> Server::next_timeout() const { return impl_->next_timeout(); }
 void Server::post(std::function<void()> task) { impl_->loop_.post(std::move(task)); }
 void Server::shutdown(Duration grace) { impl_->shutdown(grace); }
+
+Server::TimerId Server::after(Duration delay, std::function<void()> task) {
+    return impl_->add_timer(delay, Duration(0), std::move(task));
+}
+
+Server::TimerId Server::every(Duration period, std::function<void()> task) {
+    if (period <= Duration(0)) throw std::invalid_argument("porter: every() needs a period above 0");
+    return impl_->add_timer(period, period, std::move(task));
+}
+
+bool Server::cancel(TimerId timer) { return impl_->cancel_timer(timer); }
 bool Server::is_stopped() const { return impl_->stopped_; }
 const ShutdownReport& Server::shutdown_report() const { return impl_->report_; }
 Stats Server::stats() const { return impl_->stats(); }

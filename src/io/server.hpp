@@ -138,6 +138,20 @@ public:
     // tasks posted after it run on the next turn.
     void post(std::function<void()> task);
 
+    // Timers on the loop thread: after(delay, task) runs `task` once,
+    // every(period, task) each period until cancelled (one that falls behind
+    // skips the runs it missed rather than catch up). For the thread that
+    // drives the loop: from another, post() the call. They wait in the same
+    // ordered index as the connections' deadlines, cost nothing meanwhile,
+    // and keep nothing running: once shutdown() has finished, none fires. A
+    // task that throws is treated as a posted one (on_error, else out of
+    // poll()), and its timer ends. cancel() says whether the timer was still
+    // to run; an every() task may cancel its own timer.
+    using TimerId = std::uint64_t;
+    TimerId after(Duration delay, std::function<void()> task);
+    TimerId every(Duration period, std::function<void()> task);  // throws std::invalid_argument unless period > 0
+    bool cancel(TimerId timer);
+
     // Stops: no new connections; idle ones close now; requests in flight are
     // answered with Connection: close; whatever remains at now + `grace` is
     // closed. Safe before run(), from a handler, or via post(). Once done,

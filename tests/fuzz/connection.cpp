@@ -76,7 +76,9 @@ struct Finished {
 };
 
 // What happened to one dispatched request.
-enum class Verdict { none, finished, client_gone };
+// fin_heard: on_close ran for the client's FIN, with the connection still
+// open; the answer given after it still goes out, and is its finished().
+enum class Verdict { none, finished, client_gone, fin_heard };
 
 // --- the client: reads responses off the wire -----------------------------
 
@@ -363,7 +365,7 @@ void Harness::dispatch(Connection&, Request& request, const std::shared_ptr<Exch
     verdicts_.push_back(Verdict::none);
     response.on_close([this, index, gone = gone_] {
         check(verdicts_[index] == Verdict::none, "on_close only for a request with no verdict yet");
-        verdicts_[index] = Verdict::client_gone;
+        verdicts_[index] = connection_->is_closed() ? Verdict::client_gone : Verdict::fin_heard;
         ++*gone;
     });
     touch(request);
@@ -374,7 +376,8 @@ void Harness::dispatch(Connection&, Request& request, const std::shared_ptr<Exch
 
 void Harness::finished(Connection&, const Request& request, int status, std::uint64_t body_bytes, Duration) {
     check(finished_.empty() || finished_.back().dispatched, "the connection's own error answer is its last");
-    auto waiting = std::find(verdicts_.begin(), verdicts_.end(), Verdict::none);
+    auto waiting = std::find_if(verdicts_.begin(), verdicts_.end(),
+                                [](Verdict verdict) { return verdict == Verdict::none || verdict == Verdict::fin_heard; });
     bool dispatched = waiting != verdicts_.end();
     if (dispatched) *waiting = Verdict::finished;
     else check(is_error_answer(status), "the connection's own answer is one of its error statuses");
@@ -418,7 +421,7 @@ void Harness::reply(Request& request, Response response, ReplyChoice choice) {
         deferred_.push_back({response.defer(), &request, true});
         break;
     case ReplyKind::file:
-        files_handed_ += !response.is_finished() && !response.client_gone();  // the connection will take it
+        files_handed_ += !response.is_finished() && !connection_->is_closed();  // the connection will take it
         response.file(status, FileBody{Fd(), 0, choice.size}, "application/octet-stream");
         break;
     case ReplyKind::field_then_text:
@@ -435,7 +438,7 @@ void Harness::answer_deferred(bool final_answer) {
     if (deferred_.empty()) return;
     std::uint8_t action = final_answer ? 0 : script_.ConsumeIntegral<std::uint8_t>();
     Deferred& kept = deferred_.front();
-    if (kept.response.client_gone()) {
+    if (connection_->is_closed()) {  // gone for good: a FIN alone still takes the answer
         check(!kept.response.text(200, "late"), "a response to a client that has gone is refused");
         deferred_.pop_front();
         return;
