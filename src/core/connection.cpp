@@ -33,6 +33,14 @@ CloseReason reason_for_error(int status) {
 // rather than unwind through the loop (response.hpp says so).
 void run_callback(const std::function<void()>& callback) noexcept { callback(); }
 
+// on_close runs once: taken out first, so that it cannot run again from
+// inside itself, and so that whatever it holds goes when it is done.
+void run_on_close(Exchange& exchange) {
+    if (!exchange.on_close) return;
+    auto callback = std::move(exchange.on_close);
+    run_callback(callback);
+}
+
 std::exception_ptr application_error(const char* what) { return std::make_exception_ptr(std::logic_error(what)); }
 
 }  // namespace
@@ -125,10 +133,7 @@ void Connection::receive_end() {
     // gives anyway is still sent, for the client that reads.
     if (exchange_ && !exchange_->finished) {
         exchange_->input_ended = true;
-        if (exchange_->on_close) {
-            auto callback = std::move(exchange_->on_close);
-            run_callback(callback);
-        }
+        run_on_close(*exchange_);
     }
     advance();
 }
@@ -286,9 +291,11 @@ void Connection::dispatch() {
 // request is still there to name it.
 void Connection::report_failure(std::exception_ptr error) { dispatcher_.failed(*this, request_, std::move(error)); }
 
+// Reported even when the answer is already given (a handler that answered,
+// then threw) or the client gone: the failure is the application's either way.
 void Connection::fail_exchange(std::exception_ptr error) {
-    if (!exchange_) return;
     report_failure(std::move(error));
+    if (!exchange_) return;
     if (respond_instead(500)) return;
     // A stream had begun: its framing says nothing about what went wrong, and
     // ending it would look like success. Cutting it is the one honest answer.
@@ -342,7 +349,7 @@ void Connection::write_head(int status, std::string_view content_type, std::opti
                                  .closing = closing_.has_value()};
     std::string head;
     head.reserve(128);  // most heads fit: one allocation
-    if (!records_.empty()) {
+    if (!records_.empty() && !records_.back().answered) {  // this exchange's record (fail() makes one if needed)
         records_.back().status = status;
         records_.back().begins = appended_;
     }
@@ -535,11 +542,10 @@ std::optional<TimePoint> Connection::deadline() const {
     case ConnectionState::handling: {
         // The application's time is its own, unless handler_timeout says
         // otherwise; an answer before this one may still be going out.
-        std::optional<TimePoint> soonest;
-        if (output_pending()) soonest = last_progress_ + options_.write_timeout;
-        if (options_.handler_timeout > Duration(0) && !exchange_->decided) {
-            TimePoint overdue = state_since_ + options_.handler_timeout;
-            if (!soonest || overdue < *soonest) soonest = overdue;
+        std::optional<TimePoint> soonest = handler_deadline();
+        if (output_pending()) {
+            TimePoint stuck = last_progress_ + options_.write_timeout;
+            if (!soonest || stuck < *soonest) soonest = stuck;
         }
         return soonest;
     }
@@ -563,7 +569,7 @@ void Connection::expire() {
         fail(408, CloseReason::timeout);  // RFC 9110 §15.5.9
         break;
     case ConnectionState::handling:
-        if (handler_overdue()) time_out_handler();
+        if (std::optional<TimePoint> overdue = handler_deadline(); overdue && *overdue <= clock_.now) time_out_handler();
         else close(CloseReason::timeout);  // output stuck
         break;
     case ConnectionState::closing:
@@ -574,9 +580,10 @@ void Connection::expire() {
     }
 }
 
-bool Connection::handler_overdue() const {
-    return options_.handler_timeout > Duration(0) && exchange_ && !exchange_->decided &&
-           clock_.now >= state_since_ + options_.handler_timeout;
+// While handling: when handler_timeout runs out, if it is set and no status has been given.
+std::optional<TimePoint> Connection::handler_deadline() const {
+    if (options_.handler_timeout <= Duration(0) || !exchange_ || exchange_->decided) return std::nullopt;
+    return state_since_ + options_.handler_timeout;
 }
 
 // --- the access log ----------------------------------------------------------
@@ -659,10 +666,7 @@ void Connection::close(CloseReason reason) {
         std::shared_ptr<Exchange> exchange = std::move(exchange_);
         exchange->connection = nullptr;
         exchange->on_drain = nullptr;  // see finish_response: break the cycle
-        if (!exchange->finished && exchange->on_close) {
-            auto callback = std::move(exchange->on_close);
-            run_callback(callback);
-        }
+        if (!exchange->finished) run_on_close(*exchange);
     }
     for (std::size_t i = 0; i < records_.size(); ++i) emit_record(i, reason);  // ended early
     records_.clear();

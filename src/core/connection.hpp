@@ -187,7 +187,7 @@ private:
     void fail(int status, CloseReason reason);
     void time_out_handler();
     void report_failure(std::exception_ptr error);
-    bool handler_overdue() const;
+    std::optional<TimePoint> handler_deadline() const;
     void write_head(int status, std::string_view content_type, std::optional<std::uint64_t> length);
     void finish_response();
     void close(CloseReason reason);

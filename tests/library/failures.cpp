@@ -50,6 +50,22 @@ TEST_CASE("a handler's exception reaches on_error with its request, and the clie
     CHECK(heard[0].connection != 0);
 }
 
+TEST_CASE("a handler that answers, then throws: the client keeps its answer, and on_error still hears of it") {
+    std::vector<Heard> heard;
+    Server server({.listen = {.port = 0}, .on_error = hear_in(heard)});
+    server.route("GET", "/late", [](Request&, Response& res) {
+        res.text(200, "answered\n");
+        throw std::runtime_error("then broke");
+    });
+    std::optional<test::Response> answer = ask(server, "GET", "/late");
+    REQUIRE(answer);
+    CHECK(answer->status == 200);
+    CHECK(answer->body == "answered\n");
+    REQUIRE(heard.size() == 1);
+    CHECK(heard[0].target == "/late");
+    CHECK(heard[0].what == "then broke");
+}
+
 TEST_CASE("a worker that drops its deferred response unanswered: 500 at once, not a client left hanging") {
     std::vector<Heard> heard;
     Server server({.listen = {.port = 0}, .on_error = hear_in(heard)});
