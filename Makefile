@@ -97,7 +97,7 @@ SRC_OBJS := $(patsubst src/%.cpp,$(BUILD)/src/%.o,$(wildcard src/core/*.cpp src/
 SRC_INCLUDES := -Isrc -Isrc/core -Isrc/io
 # The API: what `make install` puts in include/porter/, and all an application
 # (and every example) compiles against; the rest of src/ is internal.
-PUBLIC_HEADERS := src/porter.hpp $(addprefix src/core/,access_record.hpp connection_state.hpp handler.hpp options.hpp request.hpp status.hpp) \
+PUBLIC_HEADERS := src/porter.hpp $(addprefix src/core/,access_record.hpp connection_state.hpp form.hpp handler.hpp options.hpp request.hpp status.hpp) \
     $(addprefix src/io/,fd.hpp response.hpp server.hpp static_files.hpp)
 PUBLIC_INCLUDE := $(BUILD)/include
 LIBPORTER := $(BUILD)/libporter.a
@@ -294,14 +294,14 @@ ifneq ($(SERVER),)
 else ifeq ($(CH),src)
   TEST_MODE := src
   TEST_TARGETS := $(SRC_TARGETS)
-  NEEDS += nginx pkg-config
+  NEEDS += nginx pkg-config cmake
 else ifneq ($(CH),)
   TEST_MODE := stage
   TEST_TARGETS := $(call stage_targets,$(TEST_CH))
 else
   TEST_MODE := all
   TEST_TARGETS := all
-  NEEDS += nginx pkg-config curl nc strace ss
+  NEEDS += nginx pkg-config cmake curl nc strace ss
 endif
 
 ifneq ($(filter test,$(MAKECMDGOALS)),)
@@ -369,19 +369,27 @@ solution-diff:
 	@tools/stage-patch diff $(EX_STAGE) $(SOLUTION_TREE) $(SOLUTION_DIFF)
 	@echo "wrote $(SOLUTION_DIFF) from $(SOLUTION_TREE)"
 
-# make install PREFIX=dir: the headers, libporter.a and porter.pc, for
-#   c++ app.cpp $$(pkg-config --cflags --libs porter)
+# make install PREFIX=dir: the headers, libporter.a, porter.pc and a CMake
+# package, for
+#   c++ -std=c++20 app.cpp $$(pkg-config --cflags --libs porter)
+#   find_package(Porter 0.1 REQUIRED) ... target_link_libraries(app PRIVATE Porter::porter)
 # The headers are the API alone (PUBLIC_HEADERS), under include/porter/, so a
-# program writes #include <porter/porter.hpp>.
+# program writes #include <porter/porter.hpp>. porter.pc gives no -std: the
+# standard is the program's to choose (C++20 or later; porter.hpp says so if
+# it is not), and a flag from a library would override the program's own.
 PREFIX ?= /usr/local
+PORTER_VERSION := 0.1.0
+CMAKE_DIR = $(DESTDIR)$(PREFIX)/lib/cmake/Porter
 install: $(LIBPORTER)
-	install -d $(DESTDIR)$(PREFIX)/include/porter $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	install -d $(DESTDIR)$(PREFIX)/include/porter $(DESTDIR)$(PREFIX)/lib/pkgconfig $(CMAKE_DIR)
 	install -m 644 $(PUBLIC_HEADERS) $(DESTDIR)$(PREFIX)/include/porter/
 	install -m 644 $(LIBPORTER) $(DESTDIR)$(PREFIX)/lib/libporter.a
 	printf '%s\n' 'prefix=$(PREFIX)' 'includedir=$${prefix}/include' 'libdir=$${prefix}/lib' '' \
-	    'Name: porter' 'Description: a small HTTP/1.1 server to import' 'Version: 0.1.0' \
-	    'Cflags: -std=c++20 -I$${includedir}' 'Libs: -L$${libdir} -lporter -pthread' \
+	    'Name: porter' 'Description: a small HTTP/1.1 server to import' 'Version: $(PORTER_VERSION)' \
+	    'Cflags: -I$${includedir}' 'Libs: -L$${libdir} -lporter -pthread' \
 	    > $(DESTDIR)$(PREFIX)/lib/pkgconfig/porter.pc
+	install -m 644 tools/install/PorterConfig.cmake $(CMAKE_DIR)/
+	sed 's/@VERSION@/$(PORTER_VERSION)/' tools/install/PorterConfigVersion.cmake.in > $(CMAKE_DIR)/PorterConfigVersion.cmake
 
 clean:
 	rm -rf build

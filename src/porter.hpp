@@ -17,6 +17,12 @@
 // (core/, the protocol; io/, the sockets and the loop) is internal.
 #pragma once
 
+// The API is C++20: a program compiled as C++17 hears it here, in one line,
+// rather than in a page of errors from deep inside a header.
+#if __cplusplus < 202002L
+#error "Porter needs C++20 or later: compile with -std=c++20 (pkg-config gives no -std; CMake's Porter::porter does)"
+#endif
+
 #include "request.hpp"
 #include "response.hpp"
 #include "server.hpp"

@@ -132,12 +132,30 @@ run_stage() {  # chapter
 }
 
 # Installs into PREFIX and builds tests/install/tiny.cpp with nothing but
-# what pkg-config says; the program serves one request to itself.
+# what pkg-config says, and -std=c++20, which porter.pc leaves to the
+# program; the program serves one request to itself.
 install_and_build() {  # prefix
     local prefix=$1
     $MAKE --no-print-directory -s install PREFIX="$prefix" CXX="$CXX" SANITIZE="${SANITIZE:-}" >/dev/null &&
-        $CXX tests/install/tiny.cpp $LDFLAGS $(PKG_CONFIG_PATH="$prefix/lib/pkgconfig" pkg-config --cflags --libs porter) \
+        $CXX -std=c++20 tests/install/tiny.cpp $LDFLAGS \
+            $(PKG_CONFIG_PATH="$prefix/lib/pkgconfig" pkg-config --cflags --libs porter) \
             -o "$prefix/tiny" && [ "$("$prefix/tiny")" = ok ]
+}
+
+# The same program as a CMake project (tests/install/CMakeLists.txt) that
+# finds the install with find_package(Porter) and sets no flags of its own.
+cmake_build() {  # prefix
+    local prefix=$1 build=$1/cmake-build
+    cmake -S tests/install -B "$build" -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_CXX_COMPILER="$(command -v "$CXX")" \
+        -DCMAKE_EXE_LINKER_FLAGS="$LDFLAGS" >/dev/null &&
+        cmake --build "$build" >/dev/null && [ "$("$build/tiny")" = ok ]
+}
+
+# A program compiled as C++17 is told, in porter.hpp's one line, what it needs.
+refuses_cxx17() {  # prefix
+    local out
+    out=$($CXX -std=c++17 -fsyntax-only -I"$1/include" -x c++ - <<<'#include <porter/porter.hpp>' 2>&1)
+    [ $? -ne 0 ] && grep -q 'Porter needs C++20 or later' <<<"$out"
 }
 
 # What including the copy installed in PREFIX costs (tests/install/header-cost.sh):
@@ -158,6 +176,9 @@ header_cost() {  # prefix
 run_install() {
     local prefix; prefix=$(mktemp -d)
     check "make install, then a program built with pkg-config against the installed copy" install_and_build "$prefix"
+    check "the installed CMake package: find_package(Porter), Porter::porter, C++20 from its compile feature" \
+        cmake_build "$prefix"
+    check "the installed porter.hpp refuses C++17 in one line that says what it needs" refuses_cxx17 "$prefix"
     header_cost "$prefix"
     rm -rf "$prefix"
 }

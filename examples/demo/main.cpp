@@ -9,15 +9,15 @@
 //   GET  /header/NAME    the value of the request's field NAME, or 404
 //   GET  /files/PATH     the file PATH under ROOT (and HEAD; ranges, 304s)
 //   GET  /count/N        the numbers 1 to N, streamed, at the client's pace
-// and 404 for anything else. SIGINT or SIGTERM stop it gracefully.
-#include <signal.h>
-
+// and 404 for anything else; and one the library adds:
+//   GET  /query?A=B&...  the query's pairs, decoded as a form, one "A: B" a line
+// SIGINT or SIGTERM stop it gracefully. The application's failures (a
+// handler that throws) are told on stderr, one line each.
 #include <charconv>
 #include <cstdio>
 #include <memory>
 #include <optional>
 #include <string>
-#include <thread>
 
 #include <porter/porter.hpp>
 
@@ -67,6 +67,15 @@ void add_routes(porter::Server& server, const std::string& root) {
         else res.text(404, "no such field\n");
     });
     server.route("GET", "/files/*path", porter::static_files(root));
+    // A query is decoded as a form: '+' is a space and %2F a '/', unlike a
+    // path. A bad escape is the client's mistake: BadRequest is its 400.
+    server.route("GET", "/query", [](porter::Request& req, porter::Response& res) {
+        std::optional<porter::Form> query = req.query_form();
+        if (!query) throw porter::BadRequest("the query has a bad escape");
+        std::string lines;
+        for (const auto& [name, value] : query->fields) lines += name + ": " + value + "\n";
+        res.text(200, lines);
+    });
     server.route("GET", "/count/:n", [](porter::Request& req, porter::Response& res) {
         std::uint64_t n = 0;
         std::string_view text = req.param("n");
@@ -77,20 +86,17 @@ void add_routes(porter::Server& server, const std::string& root) {
     });
 }
 
-// SIGINT and SIGTERM are blocked in every thread and collected by one thread
-// with sigwait(3), which asks the loop to shut down through post(): the only
-// Server call that is safe from another thread.
-void stop_on_signals(porter::Server& server) {
-    sigset_t signals;
-    sigemptyset(&signals);
-    sigaddset(&signals, SIGINT);
-    sigaddset(&signals, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-    std::thread([&server, signals] {
-        int signal = 0;
-        sigwait(&signals, &signal);
-        server.post([&server] { server.shutdown(std::chrono::seconds(5)); });
-    }).detach();
+// The client already has its 500; this is for whoever runs the server.
+void tell_failure(const porter::ApplicationError& failure) {
+    std::string what = "an exception that is not a std::exception";
+    try {
+        std::rethrow_exception(failure.error);
+    } catch (const std::exception& e) {
+        what = e.what();
+    } catch (...) {
+    }
+    std::fprintf(stderr, "porter: %.*s %.*s: %s\n", int(failure.method.size()), failure.method.data(),
+                 int(failure.target.size()), failure.target.data(), what.c_str());
 }
 
 }  // namespace
@@ -103,14 +109,15 @@ int main(int argc, char** argv) {
     }
     std::unique_ptr<porter::Server> server;
     try {
-        server = std::make_unique<porter::Server>(porter::ServerOptions{.listen = {.port = options->port}});
+        server = std::make_unique<porter::Server>(
+            porter::ServerOptions{.listen = {.port = options->port}, .on_error = tell_failure});
         add_routes(*server, options->root);
     } catch (const std::system_error& error) {
         std::fprintf(stderr, "porter: cannot start on 127.0.0.1:%u with root %s: %s\n", unsigned{options->port},
                      options->root.c_str(), error.what());
         return 1;
     }
-    stop_on_signals(*server);
+    server->stop_on_signals(std::chrono::seconds(5));  // before any thread starts: see server.hpp
     std::printf("listening on http://127.0.0.1:%u\n", unsigned{server->port()});
     std::fflush(stdout);
     server->run();

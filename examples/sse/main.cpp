@@ -14,8 +14,6 @@
 // The wire format is the HTML standard's "Server-sent events" (§9.2): lines
 // `id: N` and `data: TEXT`, each event ended by an empty line. SIGINT or
 // SIGTERM end every stream and stop the server gracefully.
-#include <signal.h>
-
 #include <charconv>
 #include <chrono>
 #include <cstdio>
@@ -139,25 +137,6 @@ void add_routes(porter::Server& server, Feed& feed) {
     });
 }
 
-// SIGINT and SIGTERM are blocked in every thread and collected by one thread
-// with sigwait(3). Streams never finish by themselves, so the loop first ends
-// them, then shuts down; shutdown alone would wait out the grace period.
-void stop_on_signals(porter::Server& server, Feed& feed) {
-    sigset_t signals;
-    sigemptyset(&signals);
-    sigaddset(&signals, SIGINT);
-    sigaddset(&signals, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-    std::thread([&server, &feed, signals] {
-        int signal = 0;
-        sigwait(&signals, &signal);
-        server.post([&server, &feed] {
-            feed.end_all();
-            server.shutdown(std::chrono::seconds(1));
-        });
-    }).detach();
-}
-
 std::optional<std::uint16_t> parse_command_line(int argc, char** argv) {
     std::uint16_t port = 8080;
     if (argc > 2) return std::nullopt;
@@ -186,7 +165,10 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "sse: cannot start on 127.0.0.1:%u: %s\n", unsigned{*port}, error.what());
         return 1;
     }
-    stop_on_signals(*server, feed);  // before the producer starts, so its thread inherits the blocked mask
+    // Streams never finish by themselves: a stop signal ends them first,
+    // then shuts down, rather than wait out the grace. Before the producer
+    // starts, so that its thread inherits the blocked signals.
+    server->stop_on_signals(1s, [&feed] { feed.end_all(); });
     std::jthread producer(produce, std::ref(*server), std::ref(feed));
     std::printf("listening on http://127.0.0.1:%u\n", unsigned{server->port()});
     std::fflush(stdout);

@@ -81,24 +81,6 @@ void add_routes(porter::Server& server) {
     });
 }
 
-// SIGINT and SIGTERM are blocked in every thread and collected by one thread
-// with sigwait(3), which asks the loop to shut down through post(): the only
-// Server call that is safe from another thread. Shutting down closes the
-// listening socket first, so the kernel sends new connections to the other
-// workers, and idle keep-alive connections next, so a proxy reconnects.
-void stop_on_signals(porter::Server& server) {
-    sigset_t signals;
-    sigemptyset(&signals);
-    sigaddset(&signals, SIGINT);
-    sigaddset(&signals, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-    std::thread([&server, signals] {
-        int signal = 0;
-        sigwait(&signals, &signal);
-        server.post([&server] { server.shutdown(std::chrono::seconds(5)); });
-    }).detach();
-}
-
 // The whole of one worker, and of a one-process server: listen on `port`
 // beside any other worker, say so through `on_listening`, serve until a
 // signal. Returns the process's exit status.
@@ -112,7 +94,11 @@ int serve(std::uint16_t port, const std::function<void()>& on_listening) {
                      error.what());
         return 1;
     }
-    stop_on_signals(*server);
+    // A stop signal (the parent forwards its own) shuts the worker down on
+    // its loop. Shutting down closes the listening socket first, so the
+    // kernel sends new connections to the other workers, and idle keep-alive
+    // connections next, so a proxy reconnects.
+    server->stop_on_signals(std::chrono::seconds(5));
     on_listening();
     server->run();
     return 0;
@@ -187,7 +173,7 @@ Reservation reserve_port(std::uint16_t port) {
 
 // The signals the parent handles, blocked before the first fork: the parent
 // takes them with sigwaitinfo(2) in its loop, and each worker inherits the
-// mask, so a SIGTERM that comes before its sigwait thread is up waits for it.
+// mask, so a SIGTERM that comes before its server watches for one waits for it.
 sigset_t parent_signals() {
     sigset_t signals;
     sigemptyset(&signals);

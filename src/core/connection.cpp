@@ -10,6 +10,7 @@
 #include "connection.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <stdexcept>
 
 #include "semantics.hpp"
@@ -42,6 +43,16 @@ void run_on_close(Exchange& exchange) {
 }
 
 std::exception_ptr application_error(const char* what) { return std::make_exception_ptr(std::logic_error(what)); }
+
+bool is_bad_request(const std::exception_ptr& error) {
+    try {
+        std::rethrow_exception(error);
+    } catch (const BadRequest&) {
+        return true;
+    } catch (...) {
+        return false;
+    }
+}
 
 }  // namespace
 
@@ -96,8 +107,9 @@ std::size_t Connection::input_room() const {
     case ConnectionState::handling: break;
     }
     // Answers are piling up unread: take no more requests until the client
-    // reads; TCP's window then pushes back on it.
-    if (is_congested()) return 0;
+    // reads; TCP's window then pushes back on it. So too for a streamed body
+    // its handler holds back.
+    if (is_congested() || body_held()) return 0;
     if (state_ == ConnectionState::handling || file_) {
         // Pipelined requests wait while this answer is made or its file is
         // sent; hold at most one more head's worth of them.
@@ -224,33 +236,44 @@ void Connection::accept_head() {
     answer_.head_only = request_.method == "HEAD";
     if (int status = check_target(request_)) return fail(status, CloseReason::parse_error);
     if (int status = check_host(request_)) return fail(status, CloseReason::parse_error);
-    Framing framing = decide_body_framing(request_, options_.max_body_bytes);
+    // The framing first, with no limit: the limit is the route's, and the
+    // route is asked only about a body that is there.
+    Framing framing = decide_body_framing(request_, std::numeric_limits<std::uint64_t>::max());
     if (framing.error) return fail(framing.error, reason_for_error(framing.error));
+    BodyPolicy body;
+    if (framing.kind != BodyFraming::none) {
+        body = dispatcher_.body_policy(*this, request_);
+        // Refused before a byte of the body is read: the client may be
+        // waiting for 100 Continue, and even if not, reading 64 MiB to refuse it helps nobody.
+        if (framing.kind == BodyFraming::length && framing.length > body.max_bytes) return fail(413, CloseReason::limit);
+    }
     Expectation expected = classify_expectation(request_);
     if (expected == Expectation::unsupported) return fail(417, CloseReason::parse_error);
 
     if (!wants_keep_alive(request_) || requests_served_ + 1 >= options_.max_requests) close_after(CloseReason::done);
     if (framing.kind == BodyFraming::none) return dispatch();
 
-    if (expected == Expectation::continue_100) {
-        // RFC 9110 §10.1.1: the client waits for 100 before sending the body.
-        // If no handler wants it, let the router answer (404, 405 with
-        // Allow) without it, and close: the body may come anyway, unread.
-        if (!dispatcher_.wants_body(*this, request_)) {
-            close_after(CloseReason::done);
-            return dispatch();
-        }
-        append_output("HTTP/1.1 100 Continue\r\n\r\n");
+    bool continue_expected = expected == Expectation::continue_100;
+    // RFC 9110 §10.1.1: the client waits for 100 before sending the body.
+    // If no handler wants it, let the router answer (404, 405 with Allow)
+    // without it, and close: the body may come anyway, unread.
+    if (continue_expected && !body.wanted) {
+        close_after(CloseReason::done);
+        return dispatch();
     }
-    if (framing.kind == BodyFraming::chunked)
-        chunked_.emplace(ChunkedLimits{.max_body_bytes = options_.max_body_bytes});
+    if (framing.kind == BodyFraming::chunked) chunked_.emplace(ChunkedLimits{.max_body_bytes = body.max_bytes});
     body_left_ = framing.length;
-    request_.body.reserve(framing.length);  // at most max_body_bytes: checked above
     last_progress_ = clock_.now;
+    if (body.streamed) return begin_streamed_body(continue_expected);
+    if (continue_expected) append_output("HTTP/1.1 100 Continue\r\n\r\n");
+    // The declared length, up to a megabyte: a larger one is allowed only by
+    // its route, and is reserved as it arrives, not on the client's word.
+    request_.body.reserve(std::min<std::uint64_t>(framing.length, 1 << 20));
     enter(ConnectionState::reading_body);
 }
 
 void Connection::read_body() {
+    if (streaming_body_) return read_streamed_body();
     std::string_view available(input_.data() + start_, input_.size() - start_);
     if (!available.empty()) last_progress_ = clock_.now;
     if (chunked_) {
@@ -271,18 +294,153 @@ void Connection::read_body() {
     if (peer_done_) fail(400, CloseReason::parse_error);  // the body can't be completed now
 }
 
-void Connection::dispatch() {
-    enter(ConnectionState::handling);
+// Returned as well as kept: the handler may finish it, and reset ours.
+std::shared_ptr<Exchange> Connection::open_exchange() {
     exchange_ = std::make_shared<Exchange>();
     exchange_->connection = this;
     exchange_->input_ended = peer_done_;  // a pipelined request after the client's FIN
-    std::shared_ptr<Exchange> exchange = exchange_;  // the handler may finish it, and reset ours
+    return exchange_;
+}
+
+void Connection::dispatch() {
+    enter(ConnectionState::handling);
+    std::shared_ptr<Exchange> exchange = open_exchange();
     dispatcher_.dispatch(*this, request_, exchange);
     // A handler that neither answered nor kept the response for later has
     // forgotten the client: say so rather than leave it waiting.
     if (exchange->connection != this || exchange->deferred) return;
     if (!exchange->decided) fail_exchange(application_error("the handler returned without an answer"));
     else stream_end();  // decided and not finished: a stream, without defer(), that nobody else can end
+}
+
+// --- a streamed body ------------------------------------------------------
+//
+// A route with stream_body: the handler runs with the head alone, and the
+// body goes to its on_body callback a piece at a time, as it is read. The
+// body is "held" — nothing more is read, and TCP pushes back on the client —
+// until the handler asks for it, while it pauses, and while a piece's call
+// runs. A client that sent Expect: 100-continue is told to go on only when
+// the handler asks, so a handler that refuses (401, 413) spares the upload.
+
+void Connection::begin_streamed_body(bool continue_expected) {
+    streaming_body_ = true;
+    continue_due_ = continue_expected;
+    enter(ConnectionState::reading_body);
+    std::shared_ptr<Exchange> exchange = open_exchange();
+    exchange->body_streamed = true;
+    dispatcher_.dispatch(*this, request_, exchange);
+    if (exchange->connection != this) return;  // answered in full already, or failed
+    if (!exchange->on_body && !exchange->deferred && !exchange->decided)
+        fail_exchange(application_error("the handler returned without an answer"));
+}
+
+bool Connection::body_held() const {
+    return streaming_body_ && (!exchange_->on_body || exchange_->body_paused);
+}
+
+bool Connection::take_body(std::function<void(std::string_view piece, bool done)> callback) {
+    if (!exchange_ || (exchange_->body_streamed && !streaming_body_)) return false;  // over, or taken to the end
+    if (!exchange_->body_streamed) {
+        callback(request_.body, true);  // no body, or one read whole: all of it, at once
+        return true;
+    }
+    exchange_->on_body = std::move(callback);
+    if (std::exchange(continue_due_, false) && !exchange_->decided) {
+        append_output("HTTP/1.1 100 Continue\r\n\r\n");
+        last_progress_ = clock_.now;  // the client's body timeout starts now
+    }
+    resume_body();  // bytes may be waiting already
+    return true;
+}
+
+void Connection::pause_body() {
+    if (streaming_body_) exchange_->body_paused = true;
+}
+
+// Not delivered here: resume_body may be called from inside another
+// connection's handler, or this one's callbacks. The I/O layer comes back
+// (wake) and calls resume_input at the top of its turn.
+void Connection::resume_body() {
+    if (!streaming_body_) return;
+    exchange_->body_paused = false;
+    resume_due_ = true;
+    dispatcher_.wake(*this);
+}
+
+void Connection::resume_input() {
+    if (std::exchange(resume_due_, false)) advance();
+}
+
+void Connection::read_streamed_body() {
+    while (streaming_body_ && !body_held()) {
+        std::string_view available(input_.data() + start_, input_.size() - start_);
+        std::string_view piece;
+        bool done = false;
+        if (chunked_) {
+            piece_.clear();
+            ParseResult result = chunked_->decode(available, piece_);
+            start_ += result.consumed;
+            if (result.status == ParseStatus::invalid) return fail_streamed_body(result.error, reason_for_error(result.error));
+            done = result.status == ParseStatus::complete;
+            piece = piece_;
+        } else {
+            std::size_t take = static_cast<std::size_t>(std::min<std::uint64_t>(body_left_, available.size()));
+            piece = available.substr(0, take);  // a view into input_, which nothing changes during the call
+            start_ += take;
+            body_left_ -= take;
+            done = body_left_ == 0;
+        }
+        if (piece.empty() && !done) break;  // wait for more
+        last_progress_ = clock_.now;
+        if (!deliver_body(piece, done)) return;  // answered, or failed: the body is no longer anyone's
+        if (done) return end_streamed_body();
+    }
+    if (streaming_body_ && !body_held() && peer_done_) fail_streamed_body(400, CloseReason::parse_error);  // cut short
+}
+
+// The callback runs out of the exchange, so that it may replace itself, and
+// is put back unless it did. True if the body still goes to the handler.
+bool Connection::deliver_body(std::string_view piece, bool done) {
+    std::shared_ptr<Exchange> exchange = exchange_;
+    if (done) streaming_body_ = false;  // an answer given in the last call finds the body whole
+    auto callback = std::move(exchange->on_body);
+    exchange->on_body = nullptr;
+    try {
+        callback(piece, done);
+    } catch (...) {
+        fail_exchange(std::current_exception());
+        return false;
+    }
+    // The last call made, what it holds goes: a handle kept for no one is
+    // an answer nobody can give, and abandon() answers it 500 now.
+    if (done) callback = nullptr;
+    if (exchange->connection != this) return false;
+    if (!done && !exchange->on_body) exchange->on_body = std::move(callback);
+    return true;
+}
+
+// The whole body has reached the handler: from here its exchange waits for
+// the answer like any other.
+void Connection::end_streamed_body() {
+    std::string().swap(piece_);
+    chunked_.reset();
+    enter(ConnectionState::handling);
+    if (exchange_->deferred) return;
+    if (!exchange_->decided) fail_exchange(application_error("the handler returned without an answer"));
+    else stream_end();
+}
+
+// The body will not be whole: it broke off (a bad chunk, the client's FIN),
+// grew past the route's limit, or stopped coming (408). The client gets
+// `status` (or is cut off, if a stream had begun), and the handler hears it
+// through on_close, after the answer, as for handler_timeout.
+void Connection::fail_streamed_body(int status, CloseReason reason) {
+    std::shared_ptr<Exchange> exchange = exchange_;
+    exchange->on_body = nullptr;
+    auto callback = std::move(exchange->on_close);
+    closing_ = reason;
+    if (!respond_instead(status)) abort(reason);
+    if (callback) run_callback(callback);
 }
 
 // --- the application's failures ---------------------------------------------
@@ -294,6 +452,7 @@ void Connection::report_failure(std::exception_ptr error) { dispatcher_.failed(*
 // Reported even when the answer is already given (a handler that answered,
 // then threw) or the client gone: the failure is the application's either way.
 void Connection::fail_exchange(std::exception_ptr error) {
+    if (is_bad_request(error) && respond_instead(400)) return;  // the client's mistake, not the application's
     report_failure(std::move(error));
     if (!exchange_) return;
     if (respond_instead(500)) return;
@@ -340,6 +499,9 @@ void Connection::fail(int status, CloseReason reason) {
 void Connection::write_head(int status, std::string_view content_type, std::optional<std::uint64_t> length) {
     if (peer_done_ && start_ == input_.size()) close_after(CloseReason::peer_closed);  // the client's last request
     if (ends_by_closing(status, request_.version, length)) close_after(CloseReason::done);
+    // Answered before its streamed body was all read: what is left of the
+    // body is not worth reading, and must not be taken for a request.
+    if (streaming_body_) close_after(CloseReason::done);
     const ResponseHead described{.status = status,
                                  .version = request_.version,
                                  .date = clock_.date,
@@ -457,7 +619,9 @@ void Connection::finish_response() {
     // shared_ptrs that would never be freed. Nothing can call them now.
     exchange_->on_drain = nullptr;
     exchange_->on_close = nullptr;
+    exchange_->on_body = nullptr;
     exchange_.reset();
+    streaming_body_ = false;  // what is left of a streamed body is discarded, closing
     ++requests_served_;
     dispatcher_.finished(*this, request_, answer_.status, answer_.body_bytes,
                          std::chrono::duration_cast<Duration>(clock_.now - request_started_));
@@ -538,7 +702,11 @@ std::optional<TimePoint> Connection::deadline() const {
         // A new connection gets as long as a head may take; a kept-alive one, the idle timeout.
         return state_since_ + (requests_served_ == 0 ? options_.header_timeout : options_.idle_timeout);
     case ConnectionState::reading_head: return state_since_ + options_.header_timeout;  // the whole head, not per read
-    case ConnectionState::reading_body: return last_progress_ + options_.body_timeout;  // progress, not the whole body
+    case ConnectionState::reading_body:
+        // A streamed body the handler holds back waits on the application,
+        // not the client: handler_timeout, if set, rather than body_timeout.
+        if (body_held()) return handler_deadline();
+        return last_progress_ + options_.body_timeout;  // progress, not the whole body
     case ConnectionState::handling: {
         // The application's time is its own, unless handler_timeout says
         // otherwise; an answer before this one may still be going out.
@@ -565,8 +733,12 @@ void Connection::expire() {
         close(CloseReason::timeout);
         break;
     case ConnectionState::reading_head:
-    case ConnectionState::reading_body:
         fail(408, CloseReason::timeout);  // RFC 9110 §15.5.9
+        break;
+    case ConnectionState::reading_body:
+        if (body_held()) time_out_handler();
+        else if (streaming_body_) fail_streamed_body(408, CloseReason::timeout);
+        else fail(408, CloseReason::timeout);
         break;
     case ConnectionState::handling:
         if (std::optional<TimePoint> overdue = handler_deadline(); overdue && *overdue <= clock_.now) time_out_handler();
@@ -666,6 +838,8 @@ void Connection::close(CloseReason reason) {
         std::shared_ptr<Exchange> exchange = std::move(exchange_);
         exchange->connection = nullptr;
         exchange->on_drain = nullptr;  // see finish_response: break the cycle
+        exchange->on_body = nullptr;
+        streaming_body_ = false;
         if (!exchange->finished) run_on_close(*exchange);
     }
     for (std::size_t i = 0; i < records_.size(); ++i) emit_record(i, reason);  // ended early

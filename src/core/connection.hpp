@@ -42,6 +42,7 @@
 #include <chrono>
 #include <cstdint>
 #include <exception>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -80,16 +81,24 @@ struct FileSegment {
     std::uint64_t length = 0;  // how many
 };
 
+// What the route a head names wants done with the request's body.
+struct BodyPolicy {
+    bool wanted = true;           // a handler will take it (else it is answered 404 or 405 without)
+    std::uint64_t max_bytes = 0;  // larger: 413
+    bool streamed = false;        // to the handler in pieces as read (Response::on_body), not whole
+};
+
 // The one interface between the core and the I/O layer: the server's router,
 // its sockets' wake-ups and its files.
 class Dispatcher {
 public:
     virtual ~Dispatcher() = default;
-    // A head with `Expect: 100-continue` announced a body: will a handler
-    // take it? If so, the client gets 100 Continue and sends it; if not, the
-    // request is dispatched without it (for a 404 or 405) and the connection
-    // closes after the answer.
-    virtual bool wants_body(Connection& connection, Request& head) = 0;
+    // A head announced a body: what does its route want done with it, and
+    // how large may it be? Asked once per body, before a byte of it is read.
+    // To a client waiting with `Expect: 100-continue`, a body no handler
+    // wants gets no 100 Continue: the request is dispatched without it (for
+    // a 404 or 405) and the connection closes after the answer.
+    virtual BodyPolicy body_policy(Connection& connection, Request& head) = 0;
     // Runs the application for a complete request, which answers through the
     // exchange (a Response made from it).
     virtual void dispatch(Connection& connection, Request& request, const std::shared_ptr<Exchange>& exchange) = 0;
@@ -176,6 +185,13 @@ public:
     // every handle was dropped unfinished (response.cpp).
     void fail_exchange(std::exception_ptr error);
     void abandon();
+    // A streamed body (Response::on_body, pause_body, resume_body). After
+    // resume_body the I/O layer calls resume_input, at the top of its turn,
+    // so that the pieces waiting are delivered outside the caller's call.
+    bool take_body(std::function<void(std::string_view piece, bool done)> callback);
+    void pause_body();
+    void resume_body();
+    void resume_input();
 
 private:
     void advance();
@@ -183,7 +199,14 @@ private:
     void read_head();
     void accept_head();
     void read_body();
+    std::shared_ptr<Exchange> open_exchange();
     void dispatch();
+    void begin_streamed_body(bool continue_expected);
+    void read_streamed_body();
+    bool deliver_body(std::string_view piece, bool done);
+    void end_streamed_body();
+    void fail_streamed_body(int status, CloseReason reason);
+    bool body_held() const;
     void fail(int status, CloseReason reason);
     void time_out_handler();
     void report_failure(std::exception_ptr error);
@@ -234,6 +257,12 @@ private:
     std::uint64_t body_left_ = 0;               // Content-Length bytes still due
     std::optional<ChunkedDecoder> chunked_;     // set while reading a chunked body
     std::shared_ptr<Exchange> exchange_;        // shared with the handler's Response handles
+    // A streamed body, being read while its handler runs: pieces go to the
+    // exchange's on_body. `piece_` holds one decoded from chunks.
+    bool streaming_body_ = false;
+    bool continue_due_ = false;  // the client waits for 100 Continue until the handler asks for the body
+    bool resume_due_ = false;    // resume_body() came: deliver what waits, at resume_input()
+    std::string piece_;
     TimePoint request_started_{};               // when the head's first byte came
 
     // The answer being written, for the writer and the access log.

@@ -11,6 +11,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -28,6 +29,10 @@ struct Exchange {
     std::vector<std::pair<std::string, std::string>> fields;  // set_field() before the status
     std::function<void()> on_drain;    // output fell below the low-water mark
     std::function<void()> on_close;    // the client went away before `finished`
+    // A streamed request body (RouteOptions::stream_body): its pieces, as read.
+    std::function<void(std::string_view piece, bool done)> on_body;
+    bool body_paused = false;          // pause_body(): read no more of it until resume_body()
+    bool body_streamed = false;        // this exchange's body goes to on_body, not req.body
 };
 
 }  // namespace porter

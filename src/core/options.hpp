@@ -2,7 +2,8 @@
 //
 // Layer: core, and part of the API: plain values, read by the parser and the
 // connection (the core) and by the sockets (the I/O layer), set by the
-// application through ServerOptions. Every default is a safe one.
+// application through ServerOptions. Every default is a safe one, and
+// check_options refuses the values that cannot work.
 #pragma once
 
 #include <chrono>
@@ -57,5 +58,14 @@ struct ListenOptions {
     bool reuse_port = false;         // SO_REUSEPORT: let other sockets bind the same port
     int backlog = 4096;              // the accept queue's length (capped by net.core.somaxconn)
 };
+
+// Throw std::invalid_argument, naming the option (as a field of
+// ServerOptions: "connection.low_water") and the rule it breaks, for a value
+// that cannot work: a limit no request could meet, a deadline that is
+// already over, a low water mark above the high one. The Server checks its
+// options as it is constructed, so a mistake stops the program at start,
+// not at the first request that meets it.
+void check_options(const ConnectionOptions& options);
+void check_options(const ListenOptions& options);
 
 }  // namespace porter

@@ -1,8 +1,9 @@
 // Request: the lookups a handler makes on a parsed request.
 //
-// Layer: core; no system calls, no allocation. Every view returned points
+// Layer: core; no system calls. Every view returned points
 // into the same bytes as the Request's own views (the connection's input
-// buffer) or into its params, and is valid as long as they are.
+// buffer) or into its params, and is valid as long as they are; only the
+// query's decoding allocates, and its results are the caller's own.
 #include "request.hpp"
 
 #include "grammar.hpp"
@@ -35,6 +36,16 @@ std::string_view Request::path() const {
 std::string_view Request::query() const {
     std::size_t question_mark = target.find('?');
     return question_mark == std::string_view::npos ? std::string_view() : target.substr(question_mark + 1);
+}
+
+std::optional<Form> Request::query_form() const { return decode_form(query()); }
+
+std::optional<std::string> Request::query_param(std::string_view name) const {
+    std::optional<Form> form = query_form();
+    if (!form) throw BadRequest("the query has an escape that is cut short or not hex");
+    std::optional<std::string_view> value = form->get(name);
+    if (!value) return std::nullopt;
+    return std::string(*value);
 }
 
 // Route parameter names come from the application's own route, so they

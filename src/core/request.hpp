@@ -10,12 +10,26 @@
 #include <chrono>
 #include <cstdint>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "form.hpp"
+
 namespace porter {
+
+// The client's mistake, found by the application: a handler that throws
+// this gets 400 sent for it, shaped by error_answer like the server's own,
+// rather than 500, and on_error is not told, since nothing in the
+// application failed. query_param throws it for a query that cannot be
+// decoded. Thrown after the answer was given, or from a posted task (which
+// runs with no request to blame), it is a failure like any other: work done
+// later answers its own 400.
+struct BadRequest : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
 
 // One header field line, `name: value`, with the whitespace around the value
 // removed (RFC 9112 §5). Names keep the case the client sent.
@@ -65,6 +79,14 @@ struct Request {
     std::string_view path() const;
     // The target's query: everything after the first '?', or "".
     std::string_view query() const;
+    // The query decoded as a form (form.hpp): every pair, in order. nullopt
+    // when an escape in it is bad ("%zz"): answer 400.
+    std::optional<Form> query_form() const;
+    // The first value called `name` in the query, decoded ("?q=a+b" gives
+    // "a b"), or nullopt when there is none. A query with a bad escape throws
+    // BadRequest, so the client gets 400 unless the handler catches it: a
+    // default quietly used instead would be a silent wrong answer.
+    std::optional<std::string> query_param(std::string_view name) const;
     // A route parameter by name ("name" for a route "/hello/:name"), or "".
     std::string_view param(std::string_view name) const;
 };

@@ -6,7 +6,9 @@
 #include "router.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 
+#include "grammar.hpp"
 #include "uri.hpp"
 
 namespace porter {
@@ -54,12 +56,45 @@ Fit fit(const std::vector<std::string>& pattern, const std::vector<std::string_v
     return Fit::matches;
 }
 
+[[noreturn]] void refuse_route(std::string_view method, std::string_view pattern, std::string_view why) {
+    throw std::invalid_argument("porter: route " + std::string(method) + " " + std::string(pattern) + " " +
+                                std::string(why));
+}
+
+// A route that could never match as its author meant is refused when it is
+// added, with the reason, rather than found later as a 404 or a 501.
+void check_route(std::string_view method, std::string_view pattern) {
+    // Methods are case-sensitive (RFC 9110 §9.1): a route for "get" would
+    // never see a browser's GET. Every registered method is upper-case.
+    if (!is_token(method) || std::any_of(method.begin(), method.end(), [](char c) { return c >= 'a' && c <= 'z'; }))
+        refuse_route(method, pattern, "needs a method that is an upper-case token, such as GET or POST");
+    if (!pattern.starts_with('/')) refuse_route(method, pattern, "needs a pattern that starts with '/'");
+    if (pattern.find_first_of("?#") != std::string_view::npos)
+        refuse_route(method, pattern, "has '?' or '#' in its pattern: a route matches the path alone");
+    std::vector<std::string_view> segments = split_path(pattern);
+    std::vector<std::string_view> names;
+    for (std::size_t i = 0; i < segments.size(); ++i) {
+        std::string_view segment = segments[i];
+        bool last = i + 1 == segments.size();
+        if (segment.empty() && !last) refuse_route(method, pattern, "has an empty segment ('//') in its pattern");
+        if (!segment.starts_with(':') && !segment.starts_with('*')) continue;
+        if (segment.starts_with('*') && !last) refuse_route(method, pattern, "has a *name that is not its last segment");
+        std::string_view name = segment.substr(1);
+        if (name.empty()) refuse_route(method, pattern, "has a parameter without a name");
+        if (std::find(names.begin(), names.end(), name) != names.end())
+            refuse_route(method, pattern, "names a parameter twice");
+        names.push_back(name);
+    }
+}
+
 }  // namespace
 
-void Router::add(std::string_view method, std::string_view pattern, Handler handler) {
+void Router::add(std::string_view method, std::string_view pattern, Handler handler, RouteOptions options) {
+    check_route(method, pattern);
+    if (!handler) refuse_route(method, pattern, "has no handler");
     std::vector<std::string> segments;
     for (std::string_view segment : split_path(pattern)) segments.emplace_back(segment);
-    routes_.push_back({std::string(method), std::move(segments), std::move(handler)});
+    routes_.push_back({std::string(method), std::move(segments), std::move(handler), options});
 }
 
 bool Router::implements(std::string_view method) const {
@@ -69,15 +104,15 @@ bool Router::implements(std::string_view method) const {
 }
 
 Router::Match Router::find(Request& request) const {
-    if (!implements(request.method)) return {nullptr, 501, ""};
+    if (!implements(request.method)) return {nullptr, nullptr, 501, ""};
     std::vector<std::string_view> path = split_path(request.path());
     std::vector<std::string_view> allowed;  // methods of the routes whose pattern fits
     for (const Route& route : routes_) {
         Fit result = fit(route.segments, path, request.params);
-        if (result == Fit::bad_encoding) return {nullptr, 400, ""};
+        if (result == Fit::bad_encoding) return {nullptr, nullptr, 400, ""};
         if (result == Fit::differs) continue;
         bool same_method = route.method == request.method || (request.method == "HEAD" && route.method == "GET");
-        if (same_method) return {&route.handler, 0, ""};
+        if (same_method) return {&route.handler, &route.options, 0, ""};
         if (std::find(allowed.begin(), allowed.end(), route.method) == allowed.end()) allowed.push_back(route.method);
         if (route.method == "GET" && std::find(allowed.begin(), allowed.end(), "HEAD") == allowed.end())
             allowed.push_back("HEAD");
@@ -85,7 +120,7 @@ Router::Match Router::find(Request& request) const {
     request.params.clear();
     std::string allow;
     for (std::string_view method : allowed) allow += (allow.empty() ? "" : ", ") + std::string(method);
-    return {nullptr, allowed.empty() ? 404 : 405, allow};
+    return {nullptr, nullptr, allowed.empty() ? 404 : 405, allow};
 }
 
 }  // namespace porter

@@ -21,12 +21,15 @@ namespace porter {
 
 class Router {
 public:
-    void add(std::string_view method, std::string_view pattern, Handler handler);
+    // Throws std::invalid_argument for a route that could not match as
+    // meant (server.hpp lists the rules), naming the route and the rule.
+    void add(std::string_view method, std::string_view pattern, Handler handler, RouteOptions options = {});
 
     // The handler for `request`, with its parameters stored in request.params;
     // or no handler and the status to answer instead (and for 405, the Allow value).
     struct Match {
         const Handler* handler = nullptr;
+        const RouteOptions* options = nullptr;  // with the handler
         int status = 0;
         std::string allow;
     };
@@ -37,6 +40,7 @@ private:
         std::string method;
         std::vector<std::string> segments;
         Handler handler;
+        RouteOptions options;
     };
     bool implements(std::string_view method) const;
 

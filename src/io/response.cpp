@@ -110,6 +110,19 @@ void Response::on_drain(std::function<void()> callback) {
     exchange_->on_drain = std::move(callback);
 }
 
+bool Response::on_body(std::function<void(std::string_view piece, bool done)> callback) {
+    Connection* connection = exchange_->connection;
+    return connection && connection->take_body(std::move(callback));
+}
+
+void Response::pause_body() {
+    if (Connection* connection = exchange_->connection) connection->pause_body();
+}
+
+void Response::resume_body() {
+    if (Connection* connection = exchange_->connection) connection->resume_body();
+}
+
 // The first defer() makes the keeper; later ones, from any handle, share it.
 Response Response::defer() {
     exchange_->deferred = true;

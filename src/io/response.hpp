@@ -69,6 +69,26 @@ public:
     bool is_congested() const;
     void on_drain(std::function<void()> callback);
 
+    // The request's body in pieces, on a route with RouteOptions::stream_body,
+    // whose handler runs when the head is in, with req.body empty.
+    // `callback(piece, done)` runs for each piece as it is read (a view,
+    // valid during the call), and once with done true (that piece perhaps
+    // empty) when the body is complete; then the response is answered like
+    // any other. Nothing is read until on_body is called — a client that sent
+    // `Expect: 100-continue` is told to go on only then, so a handler may
+    // refuse first — nor while the callback runs, nor after pause_body()
+    // until resume_body(): TCP holds the client back meanwhile, so an upload
+    // larger than memory goes to a file or another thread at the pace it
+    // can be taken. An answer given before the body is all read closes the
+    // connection after it. A body that breaks off, passes the route's limit
+    // or stops coming is answered 400, 413 or 408, and on_close runs. An
+    // exception from the callback is the handler's. On another route,
+    // on_body calls back at once with the whole body (req.body) and done
+    // true. False once the response is finished, or the body all delivered.
+    bool on_body(std::function<void(std::string_view piece, bool done)> callback);
+    void pause_body();
+    void resume_body();
+
     // Responding later: keeps the response open after the handler returns and
     // gives back a handle to finish it with, on the loop thread. The handles
     // defer() returns, and their copies, keep it open: when the last of them

@@ -27,7 +27,9 @@
 #include "response.hpp"
 #include "response_for.hpp"
 #include "router.hpp"
+#include "signals.hpp"
 #include "socket.hpp"
+#include "static_files.hpp"
 #include "writer.hpp"
 
 namespace porter {
@@ -61,6 +63,14 @@ Duration until(TimePoint when, TimePoint now) {
     return std::max(Duration(0), std::chrono::ceil<Duration>(when - now));
 }
 
+// Before the socket opens: a server whose options cannot work never listens.
+ServerOptions checked(ServerOptions options) {
+    check_options(options.connection);
+    check_options(options.listen);
+    if (options.max_connections < 1) throw std::invalid_argument("porter: max_connections must be at least 1");
+    return options;
+}
+
 }  // namespace
 
 // The server's insides: the I/O layer around the connections' core. It is
@@ -89,11 +99,13 @@ struct Server::Impl final : Dispatcher {
     void poll(Duration timeout);
     std::optional<Duration> next_timeout() const;
     void shutdown(Duration grace);
+    void stop_on_signals(Duration grace, std::function<void()> first);
+    void on_stop_signal();
     Stats stats() const;
     std::vector<ConnectionInfo> connections() const;
 
     // Dispatcher: the core calls these.
-    bool wants_body(Connection& connection, Request& head) override;
+    BodyPolicy body_policy(Connection& connection, Request& head) override;
     void dispatch(Connection& connection, Request& request, const std::shared_ptr<Exchange>& exchange) override;
     void wake(Connection& connection) override;
     void release_file(std::uint64_t file) override;
@@ -143,12 +155,16 @@ struct Server::Impl final : Dispatcher {
     // wakeup, the listener, or a link, whose tag is its id.
     static constexpr std::uint64_t listener_tag = EventLoop::wakeup_tag + 1;
     static constexpr std::uint64_t first_link_id = listener_tag + 1;
+    static constexpr std::uint64_t signals_tag = ~std::uint64_t{0};  // beyond any id the counter reaches
     std::uint64_t next_id_ = first_link_id;
 
     bool accepting_ = false;                  // the listener is in epoll
     std::optional<TimePoint> accept_resume_;  // paused for lack of descriptors until then
     std::optional<TimePoint> shutdown_deadline_;
     bool stopped_ = false;
+    std::unique_ptr<StopSignals> stop_signals_;  // after stop_on_signals()
+    Duration signal_grace_{};
+    std::function<void()> before_signal_stop_;
     bool in_turn_ = false;                    // inside poll(): woken links are flushed before it returns
     bool serving_ = false;                    // poll() has run: the routes are in use
     std::exception_ptr task_error_;           // a posted task's, while what it held is destroyed
@@ -159,7 +175,7 @@ struct Server::Impl final : Dispatcher {
 };
 
 Server::Impl::Impl(ServerOptions options)
-    : options_(std::move(options)), listener_(open_listener(options_.listen)), read_buffer_(64 * 1024) {
+    : options_(checked(std::move(options))), listener_(open_listener(options_.listen)), read_buffer_(64 * 1024) {
     ignore_sigpipe_by_default();
     update_clock();
     resume_accepting();
@@ -184,7 +200,8 @@ void Server::Impl::run() {
 // What runs when, in one turn:
 //   1. wait: epoll_wait, for no longer than the soonest deadline;
 //   2. events, in the order epoll gives them: the listener accepts, sockets
-//      read and write, and the wakeup eventfd runs the tasks posted so far;
+//      read and write, the wakeup eventfd runs the tasks posted so far, and
+//      a stop signal (stop_on_signals) begins the shutdown;
 //   3. deadlines due: the server's (accepting again, the shutdown's end),
 //      then each connection's;
 //   4. woken connections, whose answers came from a handler or task of this
@@ -251,6 +268,7 @@ void Server::Impl::handle_event(std::uint64_t tag, std::uint32_t events) {
         return loop_.run_posted([this](std::exception_ptr error, std::function<void()>& task) { task_failed(error, task); });
     }
     if (tag == listener_tag) return accepting_ ? accept_clients() : void();
+    if (tag == signals_tag) return on_stop_signal();
     auto found = links_.find(tag);
     if (found == links_.end()) return;  // closed earlier in this turn
     Link& link = *found->second;
@@ -366,6 +384,7 @@ void Server::Impl::flush(Link& link) {
 // the deadline index agree with the connection's new state, or close it.
 void Server::Impl::settle(Link& link) {
     if (link.closed) return;
+    link.connection->resume_input();  // a streamed body its handler let go again
     flush(link);
     Connection& connection = *link.connection;
     if (connection.is_closed()) return close_link(link);
@@ -479,6 +498,26 @@ void Server::Impl::fire_timer(Server::TimerId id) {
     deadlines_.insert({timer.when, id});
 }
 
+void Server::Impl::stop_on_signals(Duration grace, std::function<void()> first) {
+    signal_grace_ = grace;
+    before_signal_stop_ = std::move(first);
+    if (stop_signals_) return;
+    auto signals = std::make_unique<StopSignals>();
+    if (!loop_.watch(signals->fd(), EPOLLIN, signals_tag)) throw std::system_error(errno, std::generic_category(), "epoll_ctl");
+    stop_signals_ = std::move(signals);
+}
+
+// The first signal asks for a graceful stop; one more, while that is under
+// way, is someone who will not wait: the deadline becomes now.
+void Server::Impl::on_stop_signal() {
+    while (stop_signals_->take() != 0) {
+        if (!shutdown_deadline_) {
+            if (before_signal_stop_) before_signal_stop_();
+            shutdown(signal_grace_);
+        } else shutdown_deadline_ = std::min(*shutdown_deadline_, clock_.now);
+    }
+}
+
 void Server::Impl::shutdown(Duration grace) {
     if (shutdown_deadline_ || stopped_) return;
     update_clock();
@@ -512,7 +551,15 @@ void Server::Impl::finish_shutdown_if_done() {
 
 // --- Dispatcher: the core's calls into the application ----------------------
 
-bool Server::Impl::wants_body(Connection&, Request& head) { return router_.find(head).handler != nullptr; }
+// The route decides: its own limit, if it set one, and whether it streams.
+BodyPolicy Server::Impl::body_policy(Connection&, Request& head) {
+    Router::Match match = router_.find(head);
+    std::uint64_t limit = options_.connection.max_body_bytes;
+    if (!match.handler) return {.wanted = false, .max_bytes = limit};
+    return {.wanted = true,
+            .max_bytes = match.options->max_body_bytes.value_or(limit),
+            .streamed = match.options->stream_body};
+}
 
 void Server::Impl::dispatch(Connection& connection, Request& request, const std::shared_ptr<Exchange>& exchange) {
     Response response = response_for(exchange, &loop_.mailbox());
@@ -526,7 +573,8 @@ void Server::Impl::dispatch(Connection& connection, Request& request, const std:
     // The one call into application code. An exception ends this exchange
     // only: 500 if nothing was sent yet; if a response had begun, its framing
     // can't be trusted any more, so the connection is cut. Either way the
-    // on_error hook hears of it.
+    // on_error hook hears of it — except for BadRequest, the client's
+    // mistake, which is answered 400 (request.hpp).
     try {
         (*match.handler)(request, response);
     } catch (...) {
@@ -607,10 +655,13 @@ Server::~Server() = default;
 
 // The router is read by every request: changing it while requests are
 // served could free a handler that is running.
-void Server::route(std::string_view method, std::string_view pattern, Handler handler) {
+void Server::route(std::string_view method, std::string_view pattern, Handler handler, RouteOptions options) {
     if (impl_->serving_)
         throw std::logic_error("porter: route() after the server began serving: add every route before run() or the first poll()");
-    impl_->router_.add(method, pattern, std::move(handler));
+    if (is_static_files(handler) && !pattern.ends_with("/*path"))
+        throw std::invalid_argument("porter: route " + std::string(method) + " " + std::string(pattern) +
+                                    " serves static_files, which needs the pattern to end in /*path");
+    impl_->router_.add(method, pattern, std::move(handler), options);
 }
 
 std::uint16_t Server::port() const { return impl_->port(); }
@@ -620,6 +671,9 @@ int Server::fd() const { return impl_->loop_.fd(); }
 std::optional<Duration> Server::next_timeout() const { return impl_->next_timeout(); }
 void Server::post(std::function<void()> task) { impl_->loop_.post(std::move(task)); }
 void Server::shutdown(Duration grace) { impl_->shutdown(grace); }
+void Server::stop_on_signals(Duration grace, std::function<void()> first) {
+    impl_->stop_on_signals(grace, std::move(first));
+}
 
 Server::TimerId Server::after(Duration delay, std::function<void()> task) {
     return impl_->add_timer(delay, Duration(0), std::move(task));

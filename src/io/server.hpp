@@ -105,7 +105,9 @@ struct ConnectionInfo {
 
 class Server {
 public:
-    // Opens the listening socket: throws std::system_error if it can't.
+    // Checks the options, throwing std::invalid_argument that names one
+    // that cannot work (check_options, options.hpp), then opens the
+    // listening socket: throws std::system_error if it can't.
     explicit Server(ServerOptions options = {});
     ~Server();
     Server(const Server&) = delete;
@@ -116,7 +118,13 @@ public:
     // segments are literal, `:name` (one segment, percent-decoded, for
     // req.param("name")) or, last, `*name` (the rest of the path, still
     // encoded). No match: 404, 405 with Allow, or 501 (router.hpp says why).
-    void route(std::string_view method, std::string_view pattern, Handler handler);
+    // A route that cannot match as meant throws std::invalid_argument: a
+    // method that is not an upper-case token, a pattern not starting with
+    // '/', an empty or repeated parameter name, `*name` before the end, an
+    // empty handler, static_files on a pattern without a last `*path`.
+    // `options` may give the route its own body limit, or have its body
+    // streamed to the handler (RouteOptions, handler.hpp; Response::on_body).
+    void route(std::string_view method, std::string_view pattern, Handler handler, RouteOptions options = {});
 
     std::uint16_t port() const;  // the bound port (what port 0 became); 0 for a Unix socket
 
@@ -157,6 +165,18 @@ public:
     // closed. Safe before run(), from a handler, or via post(). Once done,
     // run() returns and is_stopped() is true.
     void shutdown(Duration grace);
+    // shutdown(grace) when SIGINT or SIGTERM comes, and a second one closes
+    // what is left at once (Ctrl-C twice). The signals are read in the loop,
+    // from a signalfd, not taken by a handler. Call it from main() before
+    // starting any thread: it blocks the two signals in the calling thread,
+    // threads started afterwards inherit that, and one started before could
+    // still receive them and die of them. The thread's mask is restored when
+    // the Server is destroyed. `first`, if given, runs on the loop just
+    // before the shutdown begins: to end streams that never end by
+    // themselves, which the grace would otherwise wait out. Throws
+    // std::system_error if the descriptor can't be had; a second call
+    // replaces the grace and `first`.
+    void stop_on_signals(Duration grace = std::chrono::seconds(5), std::function<void()> first = nullptr);
     bool is_stopped() const;
     const ShutdownReport& shutdown_report() const;
 

@@ -127,13 +127,18 @@ void serve_file(const Root& root, Request& request, Response& response) {
     }
 }
 
+// A named type, not a lambda, so that is_static_files can know one. The
+// root is shared, so that the std::function stays copyable; const, so that
+// copies on any thread only read it.
+struct ServeFiles {
+    std::shared_ptr<const Root> root;
+    void operator()(Request& request, Response& response) const { serve_file(*root, request, response); }
+};
+
 }  // namespace
 
-Handler static_files(std::string root) {
-    // Shared, so that the std::function stays copyable; const, so that copies
-    // on any thread only read it.
-    auto opened_root = std::make_shared<const Root>(open_root(root));
-    return [opened_root](Request& request, Response& response) { serve_file(*opened_root, request, response); };
-}
+Handler static_files(std::string root) { return ServeFiles{std::make_shared<const Root>(open_root(root))}; }
+
+bool is_static_files(const Handler& handler) { return handler.target<ServeFiles>() != nullptr; }
 
 }  // namespace porter

@@ -23,4 +23,8 @@ namespace porter {
 // not a directory we can open, so call it before the loop runs.
 Handler static_files(std::string root);
 
+// Whether `handler` is one static_files made: Server::route refuses one on a
+// pattern whose last segment is not `*path`, where it would answer 404 to all.
+bool is_static_files(const Handler& handler);
+
 }  // namespace porter

@@ -47,6 +47,7 @@
 #include "response.hpp"
 #include "response_for.hpp"
 #include "script.hpp"
+#include "semantics.hpp"
 
 namespace {
 
@@ -220,10 +221,15 @@ public:
     }
     void run();
 
-    bool wants_body(Connection&, Request&) override {
-        bool wanted = script_.ConsumeBool();
-        bodies_wanted_ += wanted;
-        return wanted;
+    // The script decides only for a client waiting on 100 Continue, where
+    // wanting the body is what decides whether it is sent.
+    BodyPolicy body_policy(Connection&, Request& head) override {
+        bool wanted = true;
+        if (classify_expectation(head) == Expectation::continue_100) {
+            wanted = script_.ConsumeBool();
+            bodies_wanted_ += wanted;
+        }
+        return {.wanted = wanted, .max_bytes = options_.max_body_bytes};
     }
     void dispatch(Connection&, Request& request, const std::shared_ptr<Exchange>& exchange) override;
     void wake(Connection& connection) override { check(!connection.is_closed(), "nothing is written once the connection is closed"); }
@@ -257,7 +263,7 @@ private:
     std::shared_ptr<std::size_t> gone_ = std::make_shared<std::size_t>(0);  // on_close calls
     std::deque<Deferred> deferred_;
     ResponseReader reader_;
-    std::size_t bodies_wanted_ = 0;     // wants_body() said yes: each gets a 100 Continue
+    std::size_t bodies_wanted_ = 0;     // body_policy() said yes to a 100-continue client: each gets a 100 Continue
     std::size_t files_handed_ = 0;      // Response::file calls that reached the connection
     std::size_t files_released_ = 0;    // release_file calls
     bool peer_fin_ = false;             // receive_end() was called

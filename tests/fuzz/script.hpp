@@ -8,7 +8,7 @@
 //
 // Order of reading: the options; then steps, each with its arguments; inside
 // a receive, for each head with Expect: 100-continue and a body, one byte
-// for wants_body(), and for each dispatched request, one ReplyChoice; at the
+// for body_policy(), and for each dispatched request, one ReplyChoice; at the
 // finish step, the Ending.
 #pragma once
 

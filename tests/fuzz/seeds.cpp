@@ -150,7 +150,7 @@ void write_scripted_connection_seeds() {
         ScriptWriter s;
         s.options(seed_options());
         s.receive(post("Content-Length: 5\r\nExpect: 100-continue\r\n", ""));
-        s.number(0, 255, 1);  // wants_body: yes
+        s.number(0, 255, 1);  // body_policy, for a 100-continue client: wanted
         s.step(Step::read_all);
         s.receive("hello");
         s.reply(ReplyKind::text, 0, 3);

@@ -118,3 +118,14 @@ TEST_CASE("sse: events posted by the producer thread reach a subscriber, in orde
     CHECK(client.saw_close());
     CHECK(dechunk(std::string_view(raw).substr(raw.find("\r\n\r\n") + 4)).complete);
 }
+
+TEST_CASE("demo: /query decodes the query as a form, and a bad escape in it is the client's 400") {
+    Example demo("demo", {"0"});
+    CHECK(get_ok(demo.port, "/query?q=caf%C3%A9+au+lait&dir=a%2Fb&tag=x&tag=y").body ==
+          "q: caf\xc3\xa9 au lait\ndir: a/b\ntag: x\ntag: y\n");
+    Fetched fetched = fetch(demo.port, get("/query?q=%zz"));
+    REQUIRE_MESSAGE(fetched.problem.empty(), fetched.problem);
+    Response response = parse_response(fetched.raw);
+    CHECK(response.status == 400);
+    CHECK(demo.process.stop(SIGTERM) == 0);
+}

@@ -19,11 +19,22 @@ TEST_CASE("static_files on a route for another method refuses it: 405 with Allow
     CHECK(std::filesystem::exists(root.path() / "hello.txt"));
 }
 
-TEST_CASE("static_files on a route without *path says so (500), rather than serve the root for every URL") {
+TEST_CASE("static_files on a route without *path is refused as the route is added") {
+    TempDir root;
+    Server server({.listen = {.port = 0}});
+    CHECK_THROWS_WITH_AS(server.route("GET", "/files/*rest", static_files(root.path())),
+                         "porter: route GET /files/*rest serves static_files, which needs the pattern to end in /*path",
+                         std::invalid_argument);
+    CHECK_THROWS_AS(server.route("GET", "/files/:path", static_files(root.path())), std::invalid_argument);
+    CHECK_NOTHROW(server.route("GET", "/*path", static_files(root.path())));
+}
+
+TEST_CASE("static_files wrapped in a handler of its own, on a route without *path, says so (500), rather than serve the root for every URL") {
     TempDir root;
     std::ofstream(root.path() / "index.html") << "<!doctype html>\n";
     Server server({.listen = {.port = 0}});
-    server.route("GET", "/files/*rest", static_files(root.path()));
+    Handler files = static_files(root.path());
+    server.route("GET", "/files/*rest", [files](Request& req, Response& res) { files(req, res); });
     std::optional<test::Response> answer = ask(server, "GET", "/files/anything");
     REQUIRE(answer);
     CHECK(answer->status == 500);

@@ -8,6 +8,7 @@
 #include <exception>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,9 @@ struct Driver : Dispatcher {
     // The application: by default every request gets "ok\n".
     std::function<void(Request&, Response&)> handler = [](Request&, Response& res) { res.text(200, "ok\n"); };
     std::function<bool(Request&)> body_wanted = [](Request&) { return true; };
+    // The route's own body limit (none: options.max_body_bytes), and whether it streams bodies.
+    std::optional<std::uint64_t> route_max_body;
+    bool stream_bodies = false;
     std::vector<std::string> handled;  // "METHOD TARGET body-size", in dispatch order
     std::vector<int> statuses;         // of every finished response
     bool wrote_fin = false;            // the connection asked for shutdown(SHUT_WR)
@@ -59,8 +63,11 @@ struct Driver : Dispatcher {
         return out + send(bytes.substr(offset));
     }
 
-    // Reads everything due, as a client with room to spare would.
+    // Reads everything due, as a client with room to spare would; first, as
+    // the server does at the top of its turn, delivers a streamed body's
+    // pieces that resume_body() let go.
     std::string take_output() {
+        if (!connection->is_closed()) connection->resume_input();
         std::string out;
         for (;;) {
             std::string_view due = connection->output();
@@ -89,12 +96,18 @@ struct Driver : Dispatcher {
         return take_output();
     }
 
-    bool wants_body(Connection&, Request& head) override { return body_wanted(head); }
-    void dispatch(Connection&, Request& request, const std::shared_ptr<Exchange>& exchange) override {
+    BodyPolicy body_policy(Connection&, Request& head) override {
+        return {.wanted = body_wanted(head), .max_bytes = route_max_body.value_or(options.max_body_bytes), .streamed = stream_bodies};
+    }
+    void dispatch(Connection& on, Request& request, const std::shared_ptr<Exchange>& exchange) override {
         handled.push_back(std::string(request.method) + " " + std::string(request.target) + " " +
                           std::to_string(request.body.size()));
         Response response = response_for(exchange);
-        handler(request, response);
+        try {  // as the server does
+            handler(request, response);
+        } catch (...) {
+            on.fail_exchange(std::current_exception());
+        }
     }
     void wake(Connection&) override {}
     // As the server does: a segment's number is its descriptor's.
