@@ -133,10 +133,12 @@ run_stage() {  # chapter
 
 # Installs into PREFIX and builds tests/install/tiny.cpp with nothing but
 # what pkg-config says, and -std=c++20, which porter.pc leaves to the
-# program; the program serves one request to itself.
+# program (a -std from it would downgrade a C++23 one); the program serves
+# one request to itself.
 install_and_build() {  # prefix
     local prefix=$1
     $MAKE --no-print-directory -s install PREFIX="$prefix" CXX="$CXX" SANITIZE="${SANITIZE:-}" >/dev/null &&
+        ! PKG_CONFIG_PATH="$prefix/lib/pkgconfig" pkg-config --cflags porter | grep -e -std= &&
         $CXX -std=c++20 tests/install/tiny.cpp $LDFLAGS \
             $(PKG_CONFIG_PATH="$prefix/lib/pkgconfig" pkg-config --cflags --libs porter) \
             -o "$prefix/tiny" && [ "$("$prefix/tiny")" = ok ]

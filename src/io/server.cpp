@@ -511,10 +511,12 @@ void Server::Impl::stop_on_signals(Duration grace, std::function<void()> first) 
 // way, is someone who will not wait: the deadline becomes now.
 void Server::Impl::on_stop_signal() {
     while (stop_signals_->take() != 0) {
-        if (!shutdown_deadline_) {
-            if (before_signal_stop_) before_signal_stop_();
-            shutdown(signal_grace_);
-        } else shutdown_deadline_ = std::min(*shutdown_deadline_, clock_.now);
+        if (shutdown_deadline_) {
+            shutdown_deadline_ = std::min(*shutdown_deadline_, clock_.now);
+            continue;
+        }
+        if (before_signal_stop_) before_signal_stop_();
+        shutdown(signal_grace_);
     }
 }
 

@@ -116,3 +116,27 @@ TEST_CASE("Expect: 100-continue to a streamed route that refuses at the head: th
     }
     CHECK(asked);
 }
+
+TEST_CASE("a body that came with its head waits, unread, for a handler that asks for it later") {
+    Server server({.listen = {.port = 0}});
+    server.route(
+        "PUT", "/later",
+        [&](Request&, Response& res) {
+            // Asked for on a later turn (as after an asynchronous check), when
+            // no more bytes will come to wake the connection: all of them are here.
+            server.after(0ms, [&server, res = res.defer()]() mutable {
+                res.on_body([res, got = std::string()](std::string_view piece, bool done) mutable {
+                    got += piece;
+                    if (done) res.text(200, got);
+                });
+            });
+        },
+        {.stream_body = true});
+    Running running(server);
+    test::Client client(server.port());
+    REQUIRE(client.send(put_head("/later", 5) + "hello"));
+    test::Response answer = client.read_response("PUT");
+    REQUIRE(answer.well_formed);
+    CHECK(answer.status == 200);
+    CHECK(answer.body == "hello");
+}
