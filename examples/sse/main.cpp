@@ -12,7 +12,8 @@
 //   GET /events     text/event-stream: an event every 100 ms until the client leaves
 //
 // The wire format is the HTML standard's "Server-sent events" (§9.2): lines
-// `id: N` and `data: TEXT`, each event ended by an empty line. SIGINT or
+// `id: N` and `data: TEXT`, each event ended by an empty line, and every 15 s
+// a keep-alive comment from a timer on the loop (Server::every). SIGINT or
 // SIGTERM end every stream and stop the server gracefully.
 #include <charconv>
 #include <chrono>
@@ -33,6 +34,7 @@ namespace {
 using namespace std::chrono_literals;
 
 constexpr auto event_interval = 100ms;
+constexpr auto keep_alive_interval = 15s;
 
 // One event, made on the producer thread and handed to the loop thread by value.
 struct Event {
@@ -75,6 +77,14 @@ public:
         // A snapshot: a write may end in on_close, which changes the map.
         for (porter::Response& subscriber : snapshot())
             if (!subscriber.is_congested()) subscriber.write(bytes);
+    }
+
+    // A comment (a line starting with ':', which EventSource ignores) to
+    // every subscriber: on a quiet feed it keeps a proxy or load balancer,
+    // which closes a connection idle for a minute or so, from cutting it.
+    void keep_alive() {
+        for (porter::Response& subscriber : snapshot())
+            if (!subscriber.is_congested()) subscriber.write(": keep-alive\n\n");
     }
 
     // Ends every stream, so each connection finishes its response and closes.
@@ -169,6 +179,9 @@ int main(int argc, char** argv) {
     // then shuts down, rather than wait out the grace. Before the producer
     // starts, so that its thread inherits the blocked signals.
     server->stop_on_signals(1s, [&feed] { feed.end_all(); });
+    // A timer on the loop, not a thread: it runs beside the handlers, so it
+    // may touch the feed and the responses without a lock.
+    server->every(keep_alive_interval, [&feed] { feed.keep_alive(); });
     std::jthread producer(produce, std::ref(*server), std::ref(feed));
     std::printf("listening on http://127.0.0.1:%u\n", unsigned{server->port()});
     std::fflush(stdout);

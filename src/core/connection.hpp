@@ -13,6 +13,8 @@
 //      until its response is finished, and checked: Host, framing, Expect.
 //   3. The body, if any, is read by Content-Length or chunked into request.body.
 //   4. The dispatcher (the server's router) runs the handler with a Response.
+//      On a route that streams its body, 4 comes before 3, and the body goes
+//      to the handler's on_body a piece at a time (read_streamed_body).
 //   5. The Response's calls come back here (respond, stream_write, ...) and are
 //      serialised into `output_`, or a file segment for sendfile.
 //   6. When the response is finished, the next request — perhaps already
@@ -37,6 +39,9 @@
 //     connection.
 //   - abandon() runs when the last handle of a deferred response is dropped,
 //     which may be inside any of the application's calls above.
+//   - A streamed body's on_body runs inside advance(), once per piece; it
+//     may answer (finishing the exchange) or pause. resume_body() delivers
+//     nothing itself: the I/O layer calls resume_input() on its next turn.
 #pragma once
 
 #include <chrono>

@@ -26,7 +26,9 @@ enum class ConnectionState {
     // handling when there is no body) or fails: an error answer (closing).
     reading_head,
     // The head is accepted and its body is arriving. Left when the body is
-    // complete (handling) or fails (closing).
+    // complete (handling) or fails (closing). On a route that streams its
+    // body, the handler already has the request, and an answer it gives
+    // before the last piece leaves for closing.
     reading_body,
     // The application has the request. Left when its answer is finished
     // (waiting; closing if the connection is not kept alive), or when the

@@ -6,6 +6,8 @@
 // binaries are PORTER_EXAMPLES/NAME, by default build/examples/NAME. Each
 // ends with SIGTERM, which every example takes as "stop gracefully": exit
 // status 0 within the harness's patience.
+#include <fstream>
+#include <iterator>
 #include <set>
 
 #include "process.hpp"
@@ -128,4 +130,29 @@ TEST_CASE("demo: /query decodes the query as a form, and a bad escape in it is t
     Response response = parse_response(fetched.raw);
     CHECK(response.status == 400);
     CHECK(demo.process.stop(SIGTERM) == 0);
+}
+
+TEST_CASE("upload: 8 MiB streams to a file at the writer's pace and is stored whole; past 64 MiB is refused at the head") {
+    TempDirectory dir;
+    Example upload("upload", {"0", dir.path()});
+    std::string body(8 << 20, '\0');
+    for (std::size_t i = 0; i < body.size(); ++i) body[i] = static_cast<char>('a' + (i * 7919) % 26);
+    Fetched stored = fetch(upload.port, "PUT /files/big.bin HTTP/1.1\r\nHost: h\r\nContent-Length: " +
+                                            std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
+    REQUIRE_MESSAGE(stored.problem.empty(), stored.problem);
+    Response answer = parse_response(stored.raw);
+    CHECK(answer.status == 201);
+    CHECK(answer.body == std::to_string(body.size()) + " bytes stored\n");
+    std::ifstream file(dir.path() + "/big.bin", std::ios::binary);
+    std::string on_disk((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+    CHECK(on_disk.size() == body.size());
+    CHECK(on_disk == body);
+    CHECK_FALSE(std::ifstream(dir.path() + "/big.bin.part").good());  // renamed, not left beside it
+
+    Fetched refused = fetch(upload.port, "PUT /files/huge HTTP/1.1\r\nHost: h\r\nContent-Length: " +
+                                             std::to_string((64 << 20) + 1) + "\r\nConnection: close\r\n\r\n");
+    REQUIRE_MESSAGE(refused.problem.empty(), refused.problem);
+    CHECK(parse_response(refused.raw).status == 413);
+    CHECK_FALSE(std::ifstream(dir.path() + "/huge.part").good());  // refused before the handler ran
+    CHECK(upload.process.stop(SIGTERM) == 0);
 }
