@@ -61,7 +61,7 @@ endif
 # that the optimiser merged it into another line.
 ifeq ($(COVERAGE),1)
   CXXFLAGS := $(filter-out -O%,$(CXXFLAGS)) -O0 --coverage
-  TEST_CXXFLAGS := $(filter-out -O%,$(TEST_CXXFLAGS)) -O0 --coverage
+  TEST_CXXFLAGS := $(filter-out -O%,$(TEST_CXXFLAGS)) -O0 --coverage -DPORTER_COVERAGE
   LDFLAGS += --coverage
 endif
 

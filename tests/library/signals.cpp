@@ -3,15 +3,31 @@
 // server, talks to it through loopback, signals it and waits for its exit.
 #include <poll.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <vector>
 
 #include "support.hpp"
 
 using namespace porter;
 using namespace porter::library_test;
 
+#ifdef PORTER_COVERAGE
+extern "C" void __gcov_dump(void);  // libgcov's
+#endif
+
 namespace {
+
+// Under make coverage, gcov's counters are written at exit(3), which a child
+// skips (_exit, so as not to run the test runner's own exit code): it writes
+// them itself.
+void write_coverage() {
+#ifdef PORTER_COVERAGE
+    __gcov_dump();
+#endif
+}
 
 // The child's exit statuses.
 constexpr int stopped = 0;            // run() returned, is_stopped()
@@ -40,7 +56,9 @@ struct Child {
         if (pid == 0) {
             ::close(port_pipe[0]);
             ::close(told_pipe[0]);
-            ::_exit(serve(port_pipe[1], told_pipe[1], grace, answer_after));
+            int status = serve(port_pipe[1], told_pipe[1], grace, answer_after);
+            write_coverage();
+            ::_exit(status);
         }
         ::close(port_pipe[1]);
         ::close(told_pipe[1]);
@@ -136,4 +154,40 @@ TEST_CASE("one stop signal waits for the grace") {
     CHECK(client.read_until_close() == "");
     CHECK(std::chrono::steady_clock::now() - signalled >= 300ms);  // an ordering, not a speed: the grace was waited out
     CHECK(child.wait_for_exit() == stopped);
+}
+
+TEST_CASE("stop_on_signals out of descriptors throws std::system_error and leaves the signal mask as it was") {
+    pid_t pid = ::fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        int status = 1;
+        {
+            Server server({.listen = {.port = 0}});
+            // Every descriptor the limit allows, taken: signalfd(2) gets EMFILE.
+            rlimit before{};
+            ::getrlimit(RLIMIT_NOFILE, &before);
+            rlimit low = before;
+            low.rlim_cur = 64;
+            ::setrlimit(RLIMIT_NOFILE, &low);
+            std::vector<int> taken;
+            taken.reserve(64);
+            for (int fd; (fd = ::dup(0)) >= 0;) taken.push_back(fd);
+            try {
+                server.stop_on_signals();
+            } catch (const std::system_error& e) {
+                sigset_t mask;
+                ::pthread_sigmask(SIG_SETMASK, nullptr, &mask);
+                bool restored = !sigismember(&mask, SIGTERM) && !sigismember(&mask, SIGINT);
+                status = e.code().value() == EMFILE && restored ? 0 : 2;
+            }
+            for (int fd : taken) ::close(fd);
+            ::setrlimit(RLIMIT_NOFILE, &before);  // room again for gcov's files
+        }
+        write_coverage();
+        ::_exit(status);
+    }
+    int status = -1;
+    REQUIRE(::waitpid(pid, &status, 0) == pid);
+    CHECK(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 0);
 }

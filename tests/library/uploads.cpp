@@ -124,7 +124,7 @@ TEST_CASE("a body that came with its head waits, unread, for a handler that asks
         [&](Request&, Response& res) {
             // Asked for on a later turn (as after an asynchronous check), when
             // no more bytes will come to wake the connection: all of them are here.
-            server.after(0ms, [&server, res = res.defer()]() mutable {
+            server.after(0ms, [res = res.defer()]() mutable {
                 res.on_body([res, got = std::string()](std::string_view piece, bool done) mutable {
                     got += piece;
                     if (done) res.text(200, got);

@@ -115,3 +115,42 @@ TEST_CASE("handler_timeout does not time a stream once its head is given") {
     CHECK(kept->write("data: still here\n\n"));
     CHECK(driver.failures.empty());
 }
+
+TEST_CASE("defer() on a copy made before another defer() shares its keeper: the response stays open until both are gone") {
+    Driver driver;
+    std::optional<Response> first, second;
+    driver.handler = [&](Request&, Response& res) {
+        Response copy = res;  // made before any defer(): keeps nothing by itself
+        first = res.defer();
+        second = copy.defer();  // the same keeper, found through the exchange
+    };
+    CHECK(driver.send(get("/twice")).empty());
+    first.reset();
+    CHECK(driver.take_output().empty());  // the second handle still keeps it open
+    CHECK(driver.failures.empty());
+    second.reset();
+    CHECK(driver.take_output() == response_bytes(500, "Internal Server Error", "Internal Server Error\n"));
+}
+
+namespace {
+
+// A Dispatcher that overrides only what it must: no access log, no error
+// hook, no words of its own for errors.
+struct Bare : Dispatcher {
+    BodyPolicy body_policy(Connection&, Request&) override { return {.max_bytes = 1 << 20}; }
+    void dispatch(Connection&, Request&, const std::shared_ptr<Exchange>&) override {}
+    void wake(Connection&) override {}
+    void release_file(std::uint64_t) override {}
+    void finished(Connection&, const Request&, int, std::uint64_t, Duration) override {}
+};
+
+}  // namespace
+
+TEST_CASE("with the Dispatcher's defaults, a failure is answered in the server's words and nothing else is told") {
+    Clock clock;
+    ConnectionOptions options;
+    Bare bare;
+    Connection connection(1, "unix", options, clock, bare);
+    connection.receive(get("/forgotten"));  // the handler answers nothing: 500, through every default
+    CHECK(std::string(connection.output()) == response_bytes(500, "Internal Server Error", "Internal Server Error\n"));
+}

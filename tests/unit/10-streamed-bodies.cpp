@@ -229,3 +229,26 @@ TEST_CASE("a route's own body limit replaces max_body_bytes: larger is 413 befor
     CHECK(driver.send(post("/big", length(32), std::string(32, 'x'))) == response_bytes(200, "OK", "32\n"));
     CHECK(driver.send(post("/big", length(65))) == response_bytes(413, "Content Too Large", "Content Too Large\n", true));
 }
+
+TEST_CASE("a streamed route's handler that neither asks for the body, nor answers, nor defers: 500, and close") {
+    Driver driver;
+    driver.stream_bodies = true;
+    driver.handler = [](Request&, Response&) {};
+    CHECK(driver.send(post("/up", length(10), "abc")) ==
+          response_bytes(500, "Internal Server Error", "Internal Server Error\n", true));
+    CHECK(driver.failures == std::vector<std::string>{"POST /up: the handler returned without an answer"});
+}
+
+TEST_CASE("a body echoed into a stream as it comes: the stream ends with the body when no handle is kept") {
+    Driver driver;
+    driver.stream_bodies = true;
+    driver.handler = [](Request&, Response& res) {
+        res.stream(200, "application/octet-stream");
+        res.on_body([res](std::string_view piece, bool) mutable { res.write(piece); });
+    };
+    std::string head = driver.send(post("/echo", length(5), "ab"));
+    CHECK(head == "HTTP/1.1 200 OK\r\nDate: Thu, 01 Jan 1970 00:00:00 GMT\r\n"
+                  "Content-Type: application/octet-stream\r\nTransfer-Encoding: chunked\r\n"
+                  "Connection: close\r\n\r\n2\r\nab\r\n");  // answered before the body was in: closes after
+    CHECK(driver.send("cde") == "3\r\ncde\r\n0\r\n\r\n");
+}
