@@ -377,12 +377,12 @@ void Connection::read_streamed_body() {
         std::string_view piece;
         bool done = false;
         if (chunked_) {
-            piece_.clear();
-            ParseResult result = chunked_->decode(available, piece_);
+            request_.body.clear();
+            ParseResult result = chunked_->decode(available, request_.body);
             start_ += result.consumed;
             if (result.status == ParseStatus::invalid) return fail_streamed_body(result.error, reason_for_error(result.error));
             done = result.status == ParseStatus::complete;
-            piece = piece_;
+            piece = request_.body;
         } else {
             std::size_t take = static_cast<std::size_t>(std::min<std::uint64_t>(body_left_, available.size()));
             piece = available.substr(0, take);  // a view into input_, which nothing changes during the call
@@ -422,7 +422,7 @@ bool Connection::deliver_body(std::string_view piece, bool done) {
 // The whole body has reached the handler: from here its exchange waits for
 // the answer like any other.
 void Connection::end_streamed_body() {
-    std::string().swap(piece_);
+    std::string().swap(request_.body);  // the chunks' scratch: req.body stays empty for this route
     chunked_.reset();
     enter(ConnectionState::handling);
     if (exchange_->deferred) return;

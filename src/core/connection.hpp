@@ -246,6 +246,13 @@ private:
     ConnectionState state_ = ConnectionState::waiting;
     std::optional<CloseReason> closing_;  // set: it closes after the current answer, for this reason
     bool peer_done_ = false;              // the peer's FIN came: nothing more will arrive
+    // A streamed body, being read while its handler runs: pieces go to the
+    // exchange's on_body (one decoded from chunks waits in request_.body,
+    // which such a body does not otherwise use). Here, beside peer_done_,
+    // they fill padding: an idle connection is no larger for them.
+    bool streaming_body_ = false;
+    bool continue_due_ = false;  // the client waits for 100 Continue until the handler asks for the body
+    bool resume_due_ = false;    // resume_body() came: deliver what waits, at resume_input()
     CloseReason close_reason_ = CloseReason::none;  // once closed: why
     std::size_t requests_served_ = 0;
 
@@ -262,12 +269,6 @@ private:
     std::uint64_t body_left_ = 0;               // Content-Length bytes still due
     std::optional<ChunkedDecoder> chunked_;     // set while reading a chunked body
     std::shared_ptr<Exchange> exchange_;        // shared with the handler's Response handles
-    // A streamed body, being read while its handler runs: pieces go to the
-    // exchange's on_body. `piece_` holds one decoded from chunks.
-    bool streaming_body_ = false;
-    bool continue_due_ = false;  // the client waits for 100 Continue until the handler asks for the body
-    bool resume_due_ = false;    // resume_body() came: deliver what waits, at resume_input()
-    std::string piece_;
     TimePoint request_started_{};               // when the head's first byte came
 
     // The answer being written, for the writer and the access log.

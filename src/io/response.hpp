@@ -70,7 +70,8 @@ public:
     void on_drain(std::function<void()> callback);
 
     // The request's body in pieces, on a route with RouteOptions::stream_body,
-    // whose handler runs when the head is in, with req.body empty.
+    // whose handler runs when the head is in, with req.body empty (and not
+    // the body: the pieces are).
     // `callback(piece, done)` runs for each piece as it is read (a view,
     // valid during the call), and once with done true (that piece perhaps
     // empty) when the body is complete; then the response is answered like
