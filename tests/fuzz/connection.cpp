@@ -223,13 +223,15 @@ public:
 
     // The script decides only for a client waiting on 100 Continue, where
     // wanting the body is what decides whether it is sent.
+    // A target with "stream" in it names a route that streams its body.
     BodyPolicy body_policy(Connection&, Request& head) override {
         bool wanted = true;
         if (classify_expectation(head) == Expectation::continue_100) {
             wanted = script_.ConsumeBool();
             bodies_wanted_ += wanted;
         }
-        return {.wanted = wanted, .max_bytes = options_.max_body_bytes};
+        bool streamed = wanted && head.target.find("stream") != std::string_view::npos;
+        return {.wanted = wanted, .max_bytes = options_.max_body_bytes, .streamed = streamed};
     }
     void dispatch(Connection&, Request& request, const std::shared_ptr<Exchange>& exchange) override;
     void wake(Connection& connection) override { check(!connection.is_closed(), "nothing is written once the connection is closed"); }
@@ -246,6 +248,8 @@ private:
     void read(std::size_t most);
     void wait(Duration duration);
     void reply(Request& request, Response response, ReplyChoice choice);
+    void take_streamed_body(Request& request, Response response);
+    bool resume_paused();
     void answer_deferred(bool final_answer);
     void touch(const Request& request);
     void check_invariants();
@@ -262,6 +266,7 @@ private:
     std::vector<Verdict> verdicts_;     // one per dispatched request
     std::shared_ptr<std::size_t> gone_ = std::make_shared<std::size_t>(0);  // on_close calls
     std::deque<Deferred> deferred_;
+    std::deque<Response> paused_;       // streamed bodies the application paused, oldest first
     ResponseReader reader_;
     std::size_t bodies_wanted_ = 0;     // body_policy() said yes to a 100-continue client: each gets a 100 Continue
     std::size_t files_handed_ = 0;      // Response::file calls that reached the connection
@@ -282,6 +287,7 @@ void Harness::run() {
         Step next = read_step(script_);
         if (next == Step::finish) break;
         step(next);
+        if (!connection_->is_closed()) connection_->resume_input();  // as the server does, settling after each event
         trace(next);
         check_invariants();
     }
@@ -370,14 +376,48 @@ void Harness::dispatch(Connection&, Request& request, const std::shared_ptr<Exch
     std::size_t index = verdicts_.size();
     verdicts_.push_back(Verdict::none);
     response.on_close([this, index, gone = gone_] {
+        ++*gone;
+        // A streamed body that broke off is answered by the connection (400,
+        // 408, 413), and on_close then tells the application, whose
+        // response is already finished.
+        if (verdicts_[index] == Verdict::finished && !finished_.empty() && is_error_answer(finished_.back().status)) return;
         check(verdicts_[index] == Verdict::none, "on_close only for a request with no verdict yet");
         verdicts_[index] = connection_->is_closed() ? Verdict::client_gone : Verdict::fin_heard;
-        ++*gone;
     });
     touch(request);
+    if (exchange->body_streamed) return take_streamed_body(request, response);
     ReplyChoice choice = read_reply(script_);
     if (answer_at_once_) choice.kind = ReplyKind::text;
     reply(request, response, choice);
+}
+
+// A streamed body: each piece read and perhaps paused on; the reply once the
+// last has come, as a handler would (answering, deferring, or forgetting).
+void Harness::take_streamed_body(Request& request, Response response) {
+    check(request.body.empty(), "a streamed body's handler runs with the head alone");
+    response.on_body([this, &request, response, total = std::size_t{0}](std::string_view piece, bool done) mutable {
+        total += piece.size();
+        check(total <= options_.max_body_bytes, "a streamed body stays within its limit");
+        std::uint8_t sum = 0;
+        for (char c : piece) sum += c;
+        sink_ = sum;
+        if (!done) {
+            if (!answer_at_once_ && script_.ConsumeBool()) response.pause_body(), paused_.push_back(response);
+            return;
+        }
+        ReplyChoice choice = read_reply(script_);
+        if (answer_at_once_) choice.kind = ReplyKind::text;
+        reply(request, response, choice);
+    });
+}
+
+// The application lets the oldest paused body go again.
+bool Harness::resume_paused() {
+    if (paused_.empty()) return false;
+    Response paused = std::move(paused_.front());
+    paused_.pop_front();
+    paused.resume_body();
+    return true;
 }
 
 void Harness::finished(Connection&, const Request& request, int status, std::uint64_t body_bytes, Duration) {
@@ -441,6 +481,7 @@ void Harness::reply(Request& request, Response response, ReplyChoice choice) {
 // The application comes back to the oldest response it kept: another piece
 // of a stream, or the end of it, or a whole answer.
 void Harness::answer_deferred(bool final_answer) {
+    if (!final_answer && resume_paused()) return;
     if (deferred_.empty()) return;
     std::uint8_t action = final_answer ? 0 : script_.ConsumeIntegral<std::uint8_t>();
     Deferred& kept = deferred_.front();
@@ -460,8 +501,11 @@ void Harness::answer_deferred(bool final_answer) {
 }
 
 void Harness::check_invariants() {
-    bool waits_on_app = connection_->state() == ConnectionState::handling && connection_->output().empty() &&
-                        !connection_->output_file();
+    // Handling, or reading a streamed body the application holds back (its
+    // input_room is 0 then, with nothing due to go out).
+    bool nothing_due = connection_->output().empty() && !connection_->output_file();
+    bool waits_on_app = nothing_due && (connection_->state() == ConnectionState::handling ||
+                                        (connection_->state() == ConnectionState::reading_body && connection_->input_room() == 0));
     if (!connection_->is_closed() && !waits_on_app)
         check(connection_->deadline().has_value(), "an open connection not waiting on the application has a deadline");
     if (connection_->state() == ConnectionState::handling)
@@ -501,7 +545,11 @@ void Harness::check_memory() {
 // does, the connection must close within a few of its own deadlines.
 void Harness::check_liveness() {
     answer_at_once_ = true;
-    while (!deferred_.empty()) answer_deferred(true);
+    for (;;) {
+        while (resume_paused()) connection_->resume_input();
+        if (deferred_.empty()) break;
+        answer_deferred(true);
+    }
     Ending ending = read_ending(script_);
     if (ending == Ending::half_close && !peer_fin_ && !connection_->is_closed()) connection_->receive_end(), peer_fin_ = true;
     for (int deadlines = 0; deadlines < 8 && !connection_->is_closed(); ++deadlines) {

@@ -270,6 +270,9 @@ void write_connection_seeds() {
     connection_seed("head-stream", "HEAD / HTTP/1.1\r\nHost: h\r\n\r\n", {ReplyKind::stream});
     connection_seed("content-length", post("Content-Length: 5\r\n", "hello"), {ReplyKind::text});
     connection_seed("chunked", post("Transfer-Encoding: chunked\r\n", "5;x=y\r\nhello\r\n0\r\nT: 1\r\n\r\n"), {ReplyKind::stream});
+    connection_seed("streamed", "POST /stream HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\n\r\nhello", {ReplyKind::text});
+    connection_seed("streamed-chunked", "POST /stream HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
+                    {ReplyKind::defer});
     connection_seed("expect-no-taker", post("Content-Length: 5\r\nExpect: 100-continue\r\n", "hello"), {ReplyKind::text});
     connection_seed("http-1.0-stream", "GET / HTTP/1.0\r\n\r\n", {ReplyKind::stream});
     connection_seed("http-1.0-keep-alive", "GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\nGET /2 HTTP/1.0\r\n\r\n",
