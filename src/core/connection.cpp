@@ -705,18 +705,9 @@ std::optional<TimePoint> Connection::deadline() const {
     case ConnectionState::reading_body:
         // A streamed body the handler holds back waits on the application,
         // not the client: handler_timeout, if set, rather than body_timeout.
-        if (body_held()) return handler_deadline();
+        if (body_held()) return application_deadline();
         return last_progress_ + options_.body_timeout;  // progress, not the whole body
-    case ConnectionState::handling: {
-        // The application's time is its own, unless handler_timeout says
-        // otherwise; an answer before this one may still be going out.
-        std::optional<TimePoint> soonest = handler_deadline();
-        if (output_pending()) {
-            TimePoint stuck = last_progress_ + options_.write_timeout;
-            if (!soonest || stuck < *soonest) soonest = stuck;
-        }
-        return soonest;
-    }
+    case ConnectionState::handling: return application_deadline();
     case ConnectionState::closing:
         // Nothing due: the I/O layer sends our FIN at once; a driver that
         // does not gets the linger deadline anyway.
@@ -736,14 +727,11 @@ void Connection::expire() {
         fail(408, CloseReason::timeout);  // RFC 9110 §15.5.9
         break;
     case ConnectionState::reading_body:
-        if (body_held()) time_out_handler();
+        if (body_held()) expire_application_wait();
         else if (streaming_body_) fail_streamed_body(408, CloseReason::timeout);
         else fail(408, CloseReason::timeout);
         break;
-    case ConnectionState::handling:
-        if (std::optional<TimePoint> overdue = handler_deadline(); overdue && *overdue <= clock_.now) time_out_handler();
-        else close(CloseReason::timeout);  // output stuck
-        break;
+    case ConnectionState::handling: expire_application_wait(); break;
     case ConnectionState::closing:
         close(output_pending() ? CloseReason::timeout : *closing_);
         break;
@@ -753,6 +741,23 @@ void Connection::expire() {
 }
 
 // While handling: when handler_timeout runs out, if it is set and no status has been given.
+// Waiting on the application — handling, or holding a streamed body back:
+// its time is its own, unless handler_timeout says otherwise; and an answer
+// before this one may still be going out, to a client that may not read it.
+std::optional<TimePoint> Connection::application_deadline() const {
+    std::optional<TimePoint> soonest = handler_deadline();
+    if (output_pending()) {
+        TimePoint stuck = last_progress_ + options_.write_timeout;
+        if (!soonest || stuck < *soonest) soonest = stuck;
+    }
+    return soonest;
+}
+
+void Connection::expire_application_wait() {
+    if (std::optional<TimePoint> overdue = handler_deadline(); overdue && *overdue <= clock_.now) time_out_handler();
+    else close(CloseReason::timeout);  // output stuck
+}
+
 std::optional<TimePoint> Connection::handler_deadline() const {
     if (options_.handler_timeout <= Duration(0) || !exchange_ || exchange_->decided) return std::nullopt;
     return state_since_ + options_.handler_timeout;

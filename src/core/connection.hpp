@@ -216,6 +216,8 @@ private:
     void time_out_handler();
     void report_failure(std::exception_ptr error);
     std::optional<TimePoint> handler_deadline() const;
+    std::optional<TimePoint> application_deadline() const;
+    void expire_application_wait();
     void write_head(int status, std::string_view content_type, std::optional<std::uint64_t> length);
     void finish_response();
     void close(CloseReason reason);

@@ -35,3 +35,23 @@ TEST_CASE("fuzz, 'the body sent has the size finished() reported': a 204 or 304 
     CHECK(driver.statuses == std::vector<int>{304, 204});
     CHECK(driver.body_bytes == std::vector<std::uint64_t>{0, 0});  // the access log's count: nothing was sent
 }
+
+TEST_CASE("fuzz, 'an open connection not waiting on the application has a deadline': a held streamed body behind an unsent answer") {
+    Driver driver(ConnectionOptions{.write_timeout = std::chrono::seconds(3)});
+    driver.stream_bodies = true;
+    std::optional<Response> kept;
+    driver.handler = [&](Request& req, Response& res) {
+        if (req.method == "GET") res.text(200, "first\n");
+        else kept = res.defer();  // holds its body: never asks for it
+    };
+    // Pipelined: the GET's answer is due and the client reads none of it,
+    // while the POST's handler holds its body back.
+    driver.connection->receive(get("/a") + "POST /s HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\n\r\n");
+    REQUIRE(driver.connection->state() == ConnectionState::reading_body);
+    REQUIRE(!driver.connection->output().empty());
+    CHECK(driver.connection->deadline() == driver.clock.now + std::chrono::seconds(3));  // the write timeout
+    driver.clock.now += std::chrono::seconds(3);
+    driver.connection->expire();
+    CHECK(driver.connection->is_closed());
+    CHECK(driver.connection->close_reason() == CloseReason::timeout);
+}
