@@ -306,10 +306,15 @@ void Connection::dispatch() {
     enter(ConnectionState::handling);
     std::shared_ptr<Exchange> exchange = open_exchange();
     dispatcher_.dispatch(*this, request_, exchange);
-    // A handler that neither answered nor kept the response for later has
-    // forgotten the client: say so rather than leave it waiting.
-    if (exchange->connection != this || exchange->deferred) return;
-    if (!exchange->decided) fail_exchange(application_error("the handler returned without an answer"));
+    finish_unkept(*exchange);
+}
+
+// The handler is done with the request (returned, or took the last piece of
+// its body). One that neither answered nor kept the response for later has
+// forgotten the client: say so rather than leave it waiting.
+void Connection::finish_unkept(const Exchange& exchange) {
+    if (exchange.connection != this || exchange.deferred) return;
+    if (!exchange.decided) fail_exchange(application_error("the handler returned without an answer"));
     else stream_end();  // decided and not finished: a stream, without defer(), that nobody else can end
 }
 
@@ -329,9 +334,7 @@ void Connection::begin_streamed_body(bool continue_expected) {
     std::shared_ptr<Exchange> exchange = open_exchange();
     exchange->body_streamed = true;
     dispatcher_.dispatch(*this, request_, exchange);
-    if (exchange->connection != this) return;  // answered in full already, or failed
-    if (!exchange->on_body && !exchange->deferred && !exchange->decided)
-        fail_exchange(application_error("the handler returned without an answer"));
+    if (!exchange->on_body) finish_unkept(*exchange);  // else: the last piece's call decides
 }
 
 bool Connection::body_held() const {
@@ -425,9 +428,7 @@ void Connection::end_streamed_body() {
     std::string().swap(request_.body);  // the chunks' scratch: req.body stays empty for this route
     chunked_.reset();
     enter(ConnectionState::handling);
-    if (exchange_->deferred) return;
-    if (!exchange_->decided) fail_exchange(application_error("the handler returned without an answer"));
-    else stream_end();
+    finish_unkept(*exchange_);
 }
 
 // The body will not be whole: it broke off (a bad chunk, the client's FIN),
@@ -435,12 +436,9 @@ void Connection::end_streamed_body() {
 // `status` (or is cut off, if a stream had begun), and the handler hears it
 // through on_close, after the answer, as for handler_timeout.
 void Connection::fail_streamed_body(int status, CloseReason reason) {
-    std::shared_ptr<Exchange> exchange = exchange_;
-    exchange->on_body = nullptr;
-    auto callback = std::move(exchange->on_close);
+    exchange_->on_body = nullptr;
     closing_ = reason;
-    if (!respond_instead(status)) abort(reason);
-    if (callback) run_callback(callback);
+    answer_then_tell(status, reason);
 }
 
 // --- the application's failures ---------------------------------------------
@@ -470,9 +468,16 @@ void Connection::abandon() { fail_exchange(application_error("the response was d
 // client may try again later. on_close runs after the answer, so the
 // application's handles already say the response is finished.
 void Connection::time_out_handler() {
-    auto callback = std::move(exchange_->on_close);
     report_failure(std::make_exception_ptr(std::runtime_error("handler_timeout passed with no answer")));
-    respond_instead(503);
+    answer_then_tell(503, CloseReason::timeout);
+}
+
+// The connection answers `status` in the handler's place (or cuts the
+// connection, if a stream had begun), then runs on_close: the handler hears
+// that its work is over with its handles already saying so.
+void Connection::answer_then_tell(int status, CloseReason if_cut) {
+    auto callback = std::move(exchange_->on_close);
+    if (!respond_instead(status)) abort(if_cut);
     if (callback) run_callback(callback);
 }
 
@@ -740,7 +745,6 @@ void Connection::expire() {
     }
 }
 
-// While handling: when handler_timeout runs out, if it is set and no status has been given.
 // Waiting on the application — handling, or holding a streamed body back:
 // its time is its own, unless handler_timeout says otherwise; and an answer
 // before this one may still be going out, to a client that may not read it.
@@ -758,6 +762,7 @@ void Connection::expire_application_wait() {
     else close(CloseReason::timeout);  // output stuck
 }
 
+// When handler_timeout runs out, if it is set and no status has been given.
 std::optional<TimePoint> Connection::handler_deadline() const {
     if (options_.handler_timeout <= Duration(0) || !exchange_ || exchange_->decided) return std::nullopt;
     return state_since_ + options_.handler_timeout;

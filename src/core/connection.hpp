@@ -210,6 +210,8 @@ private:
     void read_streamed_body();
     bool deliver_body(std::string_view piece, bool done);
     void end_streamed_body();
+    void finish_unkept(const Exchange& exchange);
+    void answer_then_tell(int status, CloseReason if_cut);
     void fail_streamed_body(int status, CloseReason reason);
     bool body_held() const;
     void fail(int status, CloseReason reason);

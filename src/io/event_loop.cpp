@@ -13,15 +13,9 @@
 #include <iterator>
 #include <system_error>
 
+#include "system_error.hpp"
+
 namespace porter {
-
-namespace {
-
-[[noreturn]] void throw_errno(const char* call) {
-    throw std::system_error(errno, std::generic_category(), call);
-}
-
-}  // namespace
 
 Mailbox::Mailbox() : wakeup_(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {
     if (!wakeup_.is_open()) throw_errno("eventfd");

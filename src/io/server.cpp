@@ -30,6 +30,7 @@
 #include "signals.hpp"
 #include "socket.hpp"
 #include "static_files.hpp"
+#include "system_error.hpp"
 #include "writer.hpp"
 
 namespace porter {
@@ -503,7 +504,7 @@ void Server::Impl::stop_on_signals(Duration grace, std::function<void()> first) 
     before_signal_stop_ = std::move(first);
     if (stop_signals_) return;
     auto signals = std::make_unique<StopSignals>();
-    if (!loop_.watch(signals->fd(), EPOLLIN, signals_tag)) throw std::system_error(errno, std::generic_category(), "epoll_ctl");
+    if (!loop_.watch(signals->fd(), EPOLLIN, signals_tag)) throw_errno("epoll_ctl(ADD)");
     stop_signals_ = std::move(signals);
 }
 

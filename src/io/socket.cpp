@@ -18,14 +18,11 @@
 #include <system_error>
 
 #include "server.hpp"  // systemd_listen_fd, declared with the options it serves
+#include "system_error.hpp"
 
 namespace porter {
 
 namespace {
-
-[[noreturn]] void throw_errno(const std::string& call) {
-    throw std::system_error(errno, std::generic_category(), call);
-}
 
 void set_option(const Fd& socket, int level, int option, const char* name) {
     int yes = 1;

@@ -252,3 +252,31 @@ TEST_CASE("a body echoed into a stream as it comes: the stream ends with the bod
                   "Connection: close\r\n\r\n2\r\nab\r\n");  // answered before the body was in: closes after
     CHECK(driver.send("cde") == "3\r\ncde\r\n0\r\n\r\n");
 }
+
+TEST_CASE("a streamed route's handler that starts a stream and takes neither the body nor the response: the stream ends, and the connection closes") {
+    Driver driver;
+    driver.stream_bodies = true;
+    driver.handler = [](Request&, Response& res) { res.stream(200, "text/plain"); };
+    CHECK(driver.send(post("/up", length(10), "abc")) ==
+          "HTTP/1.1 200 OK\r\nDate: Thu, 01 Jan 1970 00:00:00 GMT\r\nContent-Type: text/plain\r\n"
+          "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n0\r\n\r\n");
+    CHECK(driver.wrote_fin);
+}
+
+TEST_CASE("a streamed body that breaks off after the handler's stream began: the connection is cut, not answered twice") {
+    Driver driver;
+    driver.stream_bodies = true;
+    int closed = 0;
+    driver.handler = [&](Request&, Response& res) {
+        res.on_close([&] { ++closed; });
+        res.stream(200, "application/octet-stream");
+        res.on_body([res](std::string_view piece, bool) mutable { res.write(piece); });
+    };
+    std::string out = driver.send(post("/echo", length(10), "abc"));
+    CHECK(out.ends_with("\r\n\r\n3\r\nabc\r\n"));
+    driver.connection->receive_end();  // the body can't be completed now
+    CHECK(driver.take_output().empty());  // no 400 after a 200's head: the stream is cut, without its last chunk
+    CHECK(driver.connection->is_closed());
+    CHECK(driver.connection->close_reason() == CloseReason::parse_error);
+    CHECK(closed == 1);
+}
